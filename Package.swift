@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "RoPEWorkbook",
+    products: [
+        // MARK: - Public API
+        .library(name: "RoPE", targets: ["RoPE"]),
+        // What chapter snippets link against: the math and the presentation helpers, as one shared library,
+        // so that `workbook` can compile a chapter with plain `swiftc` in a fraction of a second.
+        .library(name: "WorkbookRuntime", type: .dynamic, targets: ["RoPE", "Presentation"]),
+        .executable(name: "rope", targets: ["rope"]),
+        .executable(name: "workbook", targets: ["workbook"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - The RoPE library and its command
+        .target(name: "RoPE"),
+        .executableTarget(
+            name: "rope",
+            dependencies: ["RoPE", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        // MARK: - The workbook build tool
+        .systemLibrary(
+            name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .target(name: "Presentation"),
+        .target(name: "WorkbookCore", dependencies: ["CCmarkGFM"]),
+        .executableTarget(
+            name: "workbook",
+            dependencies: ["WorkbookCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        // MARK: - Tests
+        .testTarget(name: "RoPETests", dependencies: ["RoPE"], exclude: ["References"]),
+        .testTarget(name: "PresentationTests", dependencies: ["Presentation"]),
+        .testTarget(name: "WorkbookCoreTests", dependencies: ["WorkbookCore"]),
+        .testTarget(name: "ChapterTests", dependencies: ["WorkbookCore"]),
+    ]
+)
