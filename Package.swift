@@ -34,6 +34,7 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "RoPETests", dependencies: ["RoPE"], exclude: ["References"]),
+        .testTarget(name: "RopeCommandTests", dependencies: ["rope"]),
         .testTarget(name: "PresentationTests", dependencies: ["Presentation"]),
         .testTarget(name: "WorkbookCoreTests", dependencies: ["WorkbookCore"]),
         .testTarget(name: "ChapterTests", dependencies: ["WorkbookCore"]),
