@@ -27,7 +27,7 @@ let package = Package(
             name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         .target(name: "Presentation"),
-        .target(name: "WorkbookCore", dependencies: ["CCmarkGFM"]),
+        .target(name: "WorkbookCore", dependencies: ["CCmarkGFM", "Presentation"]),
         .executableTarget(
             name: "workbook",
             dependencies: ["WorkbookCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -1,0 +1,48 @@
+/// A table that a snippet computed, shown as a GitHub-flavoured Markdown table.
+public struct Table: Sendable {
+    public enum Alignment: Sendable { case left, right, center }
+
+    public var headers: [String]
+    public var rows: [[String]]
+    public var alignments: [Alignment]
+
+    /// Columns default to right alignment (numbers), except the first (labels).
+    public init(_ headers: [String], alignments: [Alignment]? = nil) {
+        self.headers = headers
+        self.rows = []
+        self.alignments = alignments ?? headers.indices.map { $0 == 0 ? .left : .right }
+        precondition(self.alignments.count == headers.count, "one alignment per column")
+    }
+
+    public init(_ headers: [String], rows: [[String]], alignments: [Alignment]? = nil) {
+        self.init(headers, alignments: alignments)
+        for row in rows { append(row) }
+    }
+
+    public mutating func append(_ row: [String]) {
+        precondition(row.count == headers.count, "row has \(row.count) cells, the table \(headers.count) columns")
+        rows.append(row)
+    }
+
+    /// Markdown with padded columns, so it also reads as a table in the raw chapter text.
+    public var markdown: String {
+        func escape(_ cell: String) -> String { cell.replacingOccurrences(of: "|", with: "\\|") }
+        let cells = ([headers] + rows).map { $0.map(escape) }
+        let widths = headers.indices.map { c in max(3, cells.map { $0[c].count }.max() ?? 0) }
+        func line(_ row: [String]) -> String {
+            "| " + row.indices.map { c in
+                let pad = String(repeating: " ", count: widths[c] - row[c].count)
+                return alignments[c] == .right ? pad + row[c] : row[c] + pad
+            }.joined(separator: " | ") + " |"
+        }
+        let rule = "|" + headers.indices.map { c -> String in
+            let dashes = String(repeating: "-", count: widths[c])
+            switch alignments[c] {
+            case .left: return ":" + dashes + " "
+            case .right: return " " + dashes + ":"
+            case .center: return ":" + String(dashes.dropFirst()) + "-:"
+            }
+        }.joined(separator: "|") + "|"
+        return ([line(cells[0]), rule] + cells.dropFirst().map(line)).joined(separator: "\n")
+    }
+}

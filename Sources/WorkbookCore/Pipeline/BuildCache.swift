@@ -1,0 +1,34 @@
+import Foundation
+
+/// The per-chapter result cache (`.workbook-cache/`, git-ignored): a chapter whose snippets, options, runtime
+/// library, compiler and tool are unchanged is neither compiled nor run again. Only runs without any failure are
+/// stored, so a broken chapter is always rebuilt.
+public struct BuildCache: Sendable {
+    public var directory: URL
+
+    public init(directory: URL) { self.directory = directory }
+
+    struct Entry: Codable {
+        var key: String
+        var outputs: [SnippetOutput]
+    }
+
+    public static func key(for chapter: Chapter, toolchain: Toolchain) -> String {
+        ContentHash.of(ProgramGenerator.contentKey(for: chapter), toolchain.fingerprint, WorkbookVersion.current)
+    }
+
+    func url(for chapter: Chapter) -> URL { directory.appendingPathComponent("runs/\(chapter.name).json") }
+
+    public func outputs(for chapter: Chapter, key: String) -> [SnippetOutput]? {
+        guard let data = try? Data(contentsOf: url(for: chapter)),
+              let entry = try? JSONDecoder().decode(Entry.self, from: data),
+              entry.key == key, entry.outputs.count == chapter.snippets.count else { return nil }
+        return entry.outputs
+    }
+
+    public func store(_ outputs: [SnippetOutput], for chapter: Chapter, key: String) {
+        guard let data = try? JSONEncoder().encode(Entry(key: key, outputs: outputs)) else { return }
+        try? FileManager.default.createDirectory(at: url(for: chapter).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? AtomicFile.write(String(decoding: data, as: UTF8.self), to: url(for: chapter))
+    }
+}

@@ -1,0 +1,83 @@
+/// What the parser finds in a chapter; plain values every later stage reads.
+public struct Chapter: Sendable, Equatable {
+    /// Path relative to the book root, e.g. `Chapters/04-decay.md` (what errors and `#sourceLocation` show).
+    public var path: String
+    /// The file name without `.md`, e.g. `04-decay`.
+    public var name: String
+    public var text: String
+    public var title: String
+    public var summary: String
+    public var snippets: [Snippet]
+    public var regions: [OutputRegion]
+
+    /// The output region that belongs to a snippet, if the chapter has one.
+    public func region(for snippet: Snippet) -> OutputRegion? {
+        regions.first { $0.id == snippet.id }
+    }
+}
+
+/// A fenced ```swift block.
+public struct Snippet: Sendable, Equatable, Hashable {
+    /// From `{#id}`; snippets without one get `#N` (their 1-based index) and must print nothing.
+    public var id: String
+    public var hasExplicitID: Bool
+    public var options: Set<SnippetOption>
+    public var source: String
+    /// Lines of the opening and closing fence (1-based); the code starts at `fenceStart + 1`.
+    public var fenceStart: Int
+    public var fenceEnd: Int
+
+    public var codeStartLine: Int { fenceStart + 1 }
+    public var runs: Bool { !options.contains(.norun) }
+    public var showsOutput: Bool { runs && !options.contains(.noout) }
+}
+
+public enum SnippetOption: String, Sendable, CaseIterable, Hashable, Comparable {
+    /// Runs; the source is not shown in the HTML page.
+    case hide
+    /// Compiled and shown, never run.
+    case norun
+    /// Runs; its output is not shown (and it needs no output region).
+    case noout
+
+    public static func < (a: SnippetOption, b: SnippetOption) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// `<!-- output: ID -->` … `<!-- end output -->`: lines the tool owns.
+public struct OutputRegion: Sendable, Equatable {
+    public var id: String
+    /// Lines of the two marker comments (1-based).
+    public var startMarker: Int
+    public var endMarker: Int
+    /// The lines strictly between the markers.
+    public var content: [String]
+}
+
+/// What one snippet printed, in order: plain text, Markdown to inject verbatim, and chart data for figures.
+public enum OutputSegment: Sendable, Equatable, Codable {
+    case text(String)
+    case markdown(String)
+    case figure(json: String)
+}
+
+/// A failed `check` inside a snippet.
+public struct CheckFailure: Sendable, Equatable, Codable {
+    public var line: Int
+    public var message: String
+}
+
+/// Everything one snippet produced.
+public struct SnippetOutput: Sendable, Equatable, Codable {
+    public var segments: [OutputSegment] = []
+    public var checkFailures: [CheckFailure] = []
+
+    public init(segments: [OutputSegment] = [], checkFailures: [CheckFailure] = []) {
+        self.segments = segments
+        self.checkFailures = checkFailures
+    }
+
+    /// True when the snippet printed something a reader would see.
+    public var isEmpty: Bool {
+        !segments.contains { if case .figure = $0 { return false } else { return true } }
+    }
+}

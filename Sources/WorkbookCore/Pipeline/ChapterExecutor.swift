@@ -1,0 +1,137 @@
+import Foundation
+
+/// Stages `compile` and `run` for one chapter: generate the program, compile it with swiftc, run it with a time
+/// limit and split what it printed by snippet. Every failure comes back as a `WorkbookError` at a chapter line.
+public struct ChapterExecutor: Sendable {
+    public struct Run: Sendable {
+        public var outputs: [SnippetOutput]
+        public var errors: [WorkbookError]
+        /// False when the program did not compile or did not finish (trap, time-out): outputs are then partial.
+        public var completed: Bool
+        public var compileSeconds: Double
+        public var runSeconds: Double
+    }
+
+    public var toolchain: Toolchain
+    public var bookRoot: URL
+    public var workDirectory: URL
+    public var timeout: Double
+
+    public init(toolchain: Toolchain, bookRoot: URL, workDirectory: URL, timeout: Double) {
+        self.toolchain = toolchain
+        self.bookRoot = bookRoot
+        self.workDirectory = workDirectory
+        self.timeout = timeout
+    }
+
+    public func execute(_ chapter: Chapter) -> Run {
+        var run = Run(outputs: [], errors: [], completed: false, compileSeconds: 0, runSeconds: 0)
+        let folder = workDirectory.appendingPathComponent(chapter.name)
+        let source = folder.appendingPathComponent("main.swift")
+        let binary = folder.appendingPathComponent("chapter")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try ProgramGenerator.source(for: chapter).write(to: source, atomically: true, encoding: .utf8)
+        } catch {
+            run.errors.append(WorkbookError(.compile, file: chapter.path, "cannot write the generated program to \(folder.path): \(error.localizedDescription)"))
+            return run
+        }
+
+        // Compile.
+        let compileStart = Date()
+        let compiled: Subprocess.Result
+        do {
+            compiled = try Subprocess.run(toolchain.swiftc, toolchain.compileArguments(
+                source: source, output: binary, moduleCache: workDirectory.appendingPathComponent("module-cache")),
+                in: bookRoot, timeout: max(timeout, 120))
+        } catch {
+            run.errors.append(WorkbookError(.compile, file: chapter.path, "cannot start swiftc: \(error.localizedDescription)"))
+            return run
+        }
+        run.compileSeconds = Date().timeIntervalSince(compileStart)
+        guard compiled.status == 0, !compiled.timedOut else {
+            let diagnostics = CompilerDiagnostics.errors(in: compiled.stderrText, chapterPath: chapter.path)
+            run.errors += diagnostics.isEmpty
+                ? [WorkbookError(.compile, file: chapter.path, "swiftc failed:\n" + compiled.stderrText.suffix(2000))]
+                : diagnostics
+            return run
+        }
+
+        // Run.
+        let runStart = Date()
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=no"    // a one-line fatal error, not a page of registers
+        let result: Subprocess.Result
+        do {
+            result = try Subprocess.run(binary.path, [], in: bookRoot, environment: environment, timeout: timeout)
+        } catch {
+            run.errors.append(WorkbookError(.run, file: chapter.path, "cannot start the chapter program: \(error.localizedDescription)"))
+            return run
+        }
+        run.runSeconds = Date().timeIntervalSince(runStart)
+        let (outputs, lastStarted) = OutputSplitter.split(result.stdoutText, snippetCount: chapter.snippets.count)
+        run.outputs = outputs
+        for (index, output) in outputs.enumerated() {
+            for failure in output.checkFailures {
+                run.errors.append(WorkbookError(.check, file: chapter.path, line: failure.line,
+                                                "check failed in snippet '\(chapter.snippets[index].id)': \(failure.message)"))
+            }
+        }
+        let culprit = lastStarted.map { chapter.snippets[$0] }
+        if result.timedOut {
+            run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart,
+                "time limit of \(Int(timeout)) s exceeded" + (culprit.map { " in snippet '\($0.id)'" } ?? "")
+                + "; make it faster or raise --timeout"))
+        } else if result.crashed || result.status != 0 {
+            let message = Self.fatalMessage(result.stderrText)
+            // A trap in snippet code names the Markdown line (#sourceLocation); one inside a library names its
+            // own file, and then the snippet that was running is the best we know.
+            let line = Self.chapterLine(in: result.stderrText, chapterPath: chapter.path) ?? culprit?.fenceStart
+            run.errors.append(WorkbookError(.run, file: chapter.path, line: line,
+                (result.crashed ? "trapped" : "exited with status \(result.status)")
+                + (culprit.map { " in snippet '\($0.id)'" } ?? " before the first snippet")
+                + (message.isEmpty ? "" : ": \(message)")))
+        } else {
+            run.completed = true
+        }
+        return run
+    }
+
+    /// The "Fatal error: …" line of a Swift trap, or the last non-empty stderr line.
+    static func fatalMessage(_ stderr: String) -> String {
+        let lines = stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return lines.first { $0.contains("Fatal error") } ?? lines.last ?? ""
+    }
+
+    /// `Chapters/x.md:42` (or `x.md:42`, the #fileID form) in a trap message → 42.
+    static func chapterLine(in stderr: String, chapterPath: String) -> Int? {
+        let file = chapterPath.split(separator: "/").last.map(String.init) ?? chapterPath
+        for line in stderr.split(separator: "\n") where line.contains("Fatal error") {
+            guard let range = line.range(of: file + ":") else { continue }
+            let digits = line[range.upperBound...].prefix { $0.isNumber }
+            if let number = Int(digits) { return number }
+        }
+        return nil
+    }
+}
+
+/// swiftc's diagnostics that point into the chapter, as `WorkbookError`s.
+enum CompilerDiagnostics {
+    static func errors(in stderr: String, chapterPath: String) -> [WorkbookError] {
+        var errors: [WorkbookError] = []
+        for line in stderr.split(separator: "\n").map(String.init) {
+            // `Chapters/x.md:12:5: error: message`
+            guard let errorRange = line.range(of: ": error: ") else { continue }
+            let location = line[..<errorRange.lowerBound].split(separator: ":")
+            let message = String(line[errorRange.upperBound...])
+            if location.count >= 3, let lineNumber = Int(location[location.count - 2]), let column = Int(location[location.count - 1]) {
+                let file = location.dropLast(2).joined(separator: ":")
+                let inChapter = file.hasSuffix(chapterPath) || file == chapterPath
+                errors.append(WorkbookError(.compile, file: inChapter ? chapterPath : file, line: lineNumber, column: column, message))
+            } else {
+                errors.append(WorkbookError(.compile, file: chapterPath, message))
+            }
+        }
+        return errors
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+
+/// Stage `parse`: chapter text → `Chapter`, via libcmark-gfm for block structure and line numbers.
+///
+/// The format (README, "Chapter format"):
+/// - a snippet is a fenced block whose info string is `swift`, optionally followed by `{#id option …}`;
+///   options are `hide`, `norun`, `noout`;
+/// - its output region follows it: `<!-- output: ID -->`, the output, `<!-- end output -->`.
+/// Every problem is collected, so an author sees all of them at once.
+public struct ChapterParser {
+    public init() {}
+
+    public func parse(path: String, text: String) -> (Chapter?, [WorkbookError]) {
+        let blocks = MarkdownBlocks.parse(text)
+        var errors: [WorkbookError] = []
+        func fail(_ line: Int, _ message: String) { errors.append(WorkbookError(.parse, file: path, line: line, message)) }
+
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+
+        // Snippets.
+        var snippets: [Snippet] = []
+        var seen: [String: Int] = [:]
+        for block in blocks.codeBlocks where block.isFenced {
+            let info = block.info.trimmingCharacters(in: .whitespaces)
+            guard info == "swift" || info.hasPrefix("swift ") || info.hasPrefix("swift{") else { continue }
+            let closed = block.endLine <= lines.count && block.endLine > block.startLine
+                && isClosingFence(lines[block.endLine - 1], opening: lines[block.startLine - 1])
+            if !closed {
+                fail(block.startLine, "this ```swift fence is never closed; add a closing ``` line after the code")
+                continue
+            }
+            switch parseInfo(String(info.dropFirst("swift".count))) {
+            case .failure(let error):
+                fail(block.startLine, error.message)
+            case .success(let (id, options)):
+                let index = snippets.count + 1
+                if let id, let first = seen[id] {
+                    fail(block.startLine, "duplicate snippet id '\(id)' (first used on line \(first)); ids must be unique in a chapter")
+                    continue
+                }
+                if let id { seen[id] = block.startLine }
+                if options.contains(.norun) && options.contains(.noout) {
+                    fail(block.startLine, "'norun' and 'noout' together: a snippet that never runs has no output; keep 'norun'")
+                }
+                snippets.append(Snippet(id: id ?? "#\(index)", hasExplicitID: id != nil, options: options,
+                                        source: block.literal, fenceStart: block.startLine, fenceEnd: block.endLine))
+            }
+        }
+
+        // Output regions, from the HTML comment blocks.
+        var regions: [OutputRegion] = []
+        var open: (id: String, line: Int)?
+        for html in blocks.htmlBlocks {
+            let literal = html.literal.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let id = Self.startMarkerID(literal) {
+                if let open {
+                    fail(open.line, "output region '\(open.id)' is not closed before the next one starts on line \(html.startLine); add <!-- end output -->")
+                }
+                guard !id.isEmpty, Self.isValidID(id) else {
+                    fail(html.startLine, "malformed output marker; expected <!-- output: ID --> with a snippet id")
+                    open = nil
+                    continue
+                }
+                guard html.startLine == html.endLine || literal.split(separator: "\n").count == 1 else {
+                    fail(html.startLine, "an output marker must be alone on its line")
+                    continue
+                }
+                open = (id, html.startLine)
+            } else if literal == "<!-- end output -->" {
+                guard let current = open else {
+                    fail(html.startLine, "<!-- end output --> without an opening <!-- output: ID -->")
+                    continue
+                }
+                regions.append(OutputRegion(id: current.id, startMarker: current.line, endMarker: html.startLine,
+                                            content: Array(lines[current.line..<(html.startLine - 1)])))
+                open = nil
+            } else if literal.hasPrefix("<!-- output") || literal.hasPrefix("<!-- end output") {
+                fail(html.startLine, "malformed output marker '\(literal.prefix(60))'; expected <!-- output: ID --> or <!-- end output -->")
+            }
+        }
+        if let open {
+            fail(open.line, "output region '\(open.id)' is never closed; add <!-- end output --> after its output")
+        }
+
+        // Every region belongs to the snippet right before it.
+        for region in regions {
+            guard let snippet = snippets.first(where: { $0.id == region.id }) else {
+                fail(region.startMarker, "output region '\(region.id)' has no snippet with that id")
+                continue
+            }
+            let between = lines[snippet.fenceEnd..<(region.startMarker - 1)]
+            if !between.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                fail(region.startMarker, "output region '\(region.id)' must follow its snippet (line \(snippet.fenceStart)) with nothing but blank lines between")
+            }
+            if regions.filter({ $0.id == region.id }).count > 1, regions.first(where: { $0.id == region.id })!.startMarker != region.startMarker {
+                fail(region.startMarker, "second output region for '\(region.id)'")
+            }
+        }
+
+        guard errors.isEmpty else { return (nil, errors) }
+        let title = blocks.headings.first { $0.level == 1 }?.text ?? Self.name(of: path)
+        return (Chapter(path: path, name: Self.name(of: path), text: text, title: title,
+                        summary: blocks.paragraphs.first ?? "", snippets: snippets, regions: regions), [])
+    }
+
+    static func name(of path: String) -> String {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        return file.hasSuffix(".md") ? String(file.dropLast(3)) : file
+    }
+
+    /// `<!-- output: ID -->` → ID; nil for any other comment.
+    static func startMarkerID(_ literal: String) -> String? {
+        guard literal.hasPrefix("<!-- output:"), literal.hasSuffix("-->") else { return nil }
+        return literal.dropFirst("<!-- output:".count).dropLast(3).trimmingCharacters(in: .whitespaces)
+    }
+
+    static func isValidID(_ id: String) -> Bool {
+        !id.isEmpty && id.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
+    }
+
+    func isClosingFence(_ line: String, opening: String) -> Bool {
+        let trimmedOpening = opening.trimmingCharacters(in: .whitespaces)
+        guard let fenceChar = trimmedOpening.first else { return false }
+        let fenceLength = trimmedOpening.prefix { $0 == fenceChar }.count
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return trimmed.count >= fenceLength && trimmed.allSatisfy { $0 == fenceChar }
+    }
+
+    /// Parses what follows `swift` in the info string: nothing, or `{#id option …}`.
+    func parseInfo(_ rest: String) -> Result<(String?, Set<SnippetOption>), InfoError> {
+        let trimmed = rest.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return .success((nil, [])) }
+        guard trimmed.hasPrefix("{") else {
+            return .failure(InfoError("malformed info string 'swift \(trimmed)'; expected 'swift' or 'swift {#id option …}'"))
+        }
+        guard trimmed.hasSuffix("}"), trimmed.filter({ $0 == "{" }).count == 1, trimmed.filter({ $0 == "}" }).count == 1 else {
+            return .failure(InfoError("malformed info string 'swift \(trimmed)': the braces do not close; expected 'swift {#id option …}'"))
+        }
+        var id: String?
+        var options: Set<SnippetOption> = []
+        for token in trimmed.dropFirst().dropLast().split(separator: " ", omittingEmptySubsequences: true) {
+            if token.hasPrefix("#") {
+                let candidate = String(token.dropFirst())
+                guard Self.isValidID(candidate) else {
+                    return .failure(InfoError("invalid snippet id '\(token)'; ids use letters, digits, '-', '_' and '.'"))
+                }
+                guard id == nil else { return .failure(InfoError("two ids in one info string ('#\(id!)' and '\(token)')")) }
+                id = candidate
+            } else if let option = SnippetOption(rawValue: String(token)) {
+                options.insert(option)
+            } else {
+                let known = SnippetOption.allCases.map(\.rawValue).joined(separator: ", ")
+                return .failure(InfoError("unknown snippet option '\(token)'; known options: \(known)"))
+            }
+        }
+        return .success((id, options))
+    }
+
+    public struct InfoError: Error { let message: String; init(_ m: String) { message = m } }
+}

@@ -1,0 +1,206 @@
+import Foundation
+
+/// One page of the course, ready to render.
+public struct SitePage: Sendable {
+    public var name: String
+    public var title: String
+    public var summary: String
+    public var markdown: String
+    /// Chart JSON for the page's figure placeholders, in order.
+    public var figures: [String]
+
+    public init(name: String, title: String, summary: String, markdown: String, figures: [String]) {
+        self.name = name
+        self.title = title
+        self.summary = summary
+        self.markdown = markdown
+        self.figures = figures
+    }
+}
+
+/// Stage `render`: pandoc turns each page's Markdown into an HTML fragment (its TOC and body); the fragment is
+/// cached by content, so unchanged pages cost no pandoc run; the theme's page template wraps it with the sidebar,
+/// prev/next links and footer. The site is assembled in a staging folder and swapped in whole.
+public struct SiteRenderer: Sendable {
+    public var pandoc: String
+    public var themeDirectory: URL
+    public var outputDirectory: URL
+    public var cacheDirectory: URL
+    public var jobs: Int
+    public var bookTitle: String
+    public var footerNote: String
+
+    public static let pandocArguments = ["-f", "gfm+tex_math_dollars", "-t", "html5", "--mathml", "--toc",
+                                         "--toc-depth=3", "-s", "--metadata", "title=page"]
+
+    public init(pandoc: String, themeDirectory: URL, outputDirectory: URL, cacheDirectory: URL, jobs: Int,
+                bookTitle: String, footerNote: String) {
+        self.pandoc = pandoc
+        self.themeDirectory = themeDirectory
+        self.outputDirectory = outputDirectory
+        self.cacheDirectory = cacheDirectory
+        self.jobs = jobs
+        self.bookTitle = bookTitle
+        self.footerNote = footerNote
+    }
+
+    public struct Report: Sendable { public var rendered = 0; public var reused = 0 }
+
+    /// Renders the chapter pages and the landing page (`landing`: the Markdown of Chapters/index.md, if any).
+    public func render(pages: [SitePage], landing: String?) throws -> Report {
+        let fileManager = FileManager.default
+        let template = try readTheme("page.html")
+        let fragmentTemplate = themeDirectory.appendingPathComponent("fragment.html")
+        let parent = outputDirectory.deletingLastPathComponent()
+        let staging = parent.appendingPathComponent(".staging-\(getpid())")
+        do {
+            try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+            try? fileManager.removeItem(at: staging)
+            try fileManager.createDirectory(at: staging.appendingPathComponent("assets"), withIntermediateDirectories: true)
+            try fileManager.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw WorkbookError(.render, file: outputDirectory.path, "cannot write the site: \(error.localizedDescription); check that the folder is writable")
+        }
+        defer { try? fileManager.removeItem(at: staging) }
+        for asset in (try? fileManager.contentsOfDirectory(atPath: themeDirectory.appendingPathComponent("assets").path)) ?? [] {
+            try fileManager.copyItem(at: themeDirectory.appendingPathComponent("assets/\(asset)"),
+                                     to: staging.appendingPathComponent("assets/\(asset)"))
+        }
+
+        // Fragments, in parallel: the cache answers for unchanged pages.
+        let allPages = pages + (landing.map { [SitePage(name: "index", title: bookTitle, summary: "", markdown: $0, figures: [])] } ?? [])
+        let fragmentKeyBase = ContentHash.of(try readTheme("fragment.html"), Self.pandocArguments.joined(separator: " "), WorkbookVersion.current)
+        let results = ConcurrentMap.map(allPages, jobs: jobs) { page -> Swift.Result<(Fragment, Bool), WorkbookError> in
+            let key = ContentHash.of(fragmentKeyBase, page.markdown)
+            let cached = cacheDirectory.appendingPathComponent("\(page.name).\(key).html")
+            if let html = try? String(contentsOf: cached, encoding: .utf8) { return .success((Fragment(html), true)) }
+            do {
+                let run = try Subprocess.run(pandoc, Self.pandocArguments + ["--template", fragmentTemplate.path],
+                                             timeout: 120, input: Data(page.markdown.utf8))
+                guard run.status == 0 else {
+                    return .failure(WorkbookError(.render, file: "Chapters/\(page.name).md", "pandoc failed: \(run.stderrText.prefix(500))"))
+                }
+                // Replace older fragments of this page, then store this one.
+                for old in (try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory.path)) ?? []
+                where old.hasPrefix("\(page.name).") && old.hasSuffix(".html") {
+                    try? FileManager.default.removeItem(at: cacheDirectory.appendingPathComponent(old))
+                }
+                try? AtomicFile.write(run.stdoutText, to: cached)
+                return .success((Fragment(run.stdoutText), false))
+            } catch {
+                return .failure(WorkbookError(.render, "cannot run pandoc at \(pandoc): \(error.localizedDescription)"))
+            }
+        }
+        var report = Report()
+        var fragments: [String: Fragment] = [:]
+        for (page, result) in zip(allPages, results) {
+            switch result {
+            case .failure(let error): throw error
+            case .success(let (fragment, reused)):
+                fragments[page.name] = fragment
+                if reused { report.reused += 1 } else { report.rendered += 1 }
+            }
+        }
+
+        // Pages.
+        for (index, page) in pages.enumerated() {
+            let fragment = fragments[page.name]!
+            var body = fragment.body
+            for (number, json) in page.figures.enumerated() {
+                body = body.replacingOccurrences(of: "<!-- \(Weaver.figurePlaceholderPrefix)\(number + 1) -->",
+                                                 with: FigureRenderer.html(json: json, number: number + 1))
+            }
+            let html = compose(template, title: page.title, body: body, toc: fragment.toc, current: page.name, pages: pages,
+                               previous: index > 0 ? pages[index - 1] : nil, next: index + 1 < pages.count ? pages[index + 1] : nil)
+            try write(html, to: staging.appendingPathComponent("\(page.name).html"))
+        }
+        let landingBody = fragments["index"]?.body ?? "<h1>\(escape(bookTitle))</h1>"
+        let list = "<ol class=\"chapter-list\">\n" + pages.map {
+            "<li><a href=\"\($0.name).html\">\(escape($0.title))</a><p>\(escape($0.summary))</p></li>"
+        }.joined(separator: "\n") + "\n</ol>"
+        try write(compose(template, title: bookTitle, body: landingBody + "\n<h2 id=\"chapters\">Chapters</h2>\n" + list, toc: "",
+                          current: "index", pages: pages, previous: nil, next: pages.first),
+                  to: staging.appendingPathComponent("index.html"))
+
+        try swapIn(staging)
+        return report
+    }
+
+    struct Fragment: Sendable {
+        var toc: String
+        var body: String
+        init(_ html: String) {
+            let parts = html.components(separatedBy: "<!--WORKBOOK-BODY-->")
+            toc = Self.withoutTitleLevel(parts.first ?? "")
+            body = parts.count > 1 ? parts[1] : html
+        }
+
+        /// pandoc's TOC starts at the page's h1; the page already shows it, so keep only what is nested inside.
+        static func withoutTitleLevel(_ toc: String) -> String {
+            let trimmed = toc.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard trimmed.hasPrefix("<ul>\n<li>"), let inner = trimmed.range(of: "\n<ul>"), trimmed.hasSuffix("</ul></li>\n</ul>") else {
+                return trimmed
+            }
+            let start = inner.lowerBound
+            let end = trimmed.index(trimmed.endIndex, offsetBy: -"</li>\n</ul>".count)
+            return String(trimmed[start..<end]).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    func compose(_ template: String, title: String, body: String, toc: String, current: String, pages: [SitePage],
+                 previous: SitePage?, next: SitePage?) -> String {
+        let position = pages.firstIndex { $0.name == current }
+        let sidebar = "<ol>\n" + pages.enumerated().map { index, page in
+            let state = page.name == current ? " class=\"current\" aria-current=\"page\"" : ""
+            return "<li\(state)><a href=\"\(page.name).html\"><span class=\"number\">\(index + 1)</span> \(escape(page.title))</a></li>"
+        }.joined(separator: "\n") + "\n</ol>"
+        let progress = position.map { "Chapter \($0 + 1) of \(pages.count)" } ?? "\(pages.count) chapters"
+        let navigation = [
+            previous.map { "<a class=\"prev\" rel=\"prev\" href=\"\($0.name).html\">← \(escape($0.title))</a>" } ?? "<span></span>",
+            next.map { "<a class=\"next\" rel=\"next\" href=\"\($0.name).html\">\(escape($0.title)) →</a>" } ?? "<span></span>",
+        ].joined(separator: "\n")
+        let values = [
+            "title": escape(title), "book_title": escape(bookTitle), "sidebar": sidebar, "toc": toc, "body": body,
+            "navigation": navigation, "progress": progress, "footer": footerNote,
+            "progress_percent": position.map { String(Int((Double($0 + 1) / Double(max(pages.count, 1)) * 100).rounded())) } ?? "0",
+        ]
+        var html = template
+        for (key, value) in values { html = html.replacingOccurrences(of: "{{\(key)}}", with: value) }
+        return html
+    }
+
+    func readTheme(_ name: String) throws -> String {
+        do { return try String(contentsOf: themeDirectory.appendingPathComponent(name), encoding: .utf8) } catch {
+            throw WorkbookError(.render, file: themeDirectory.appendingPathComponent(name).path, "cannot read the theme file: \(error.localizedDescription)")
+        }
+    }
+
+    func write(_ text: String, to url: URL) throws {
+        do { try Data(text.utf8).write(to: url) } catch {
+            throw WorkbookError(.render, file: url.path, "cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    /// Replaces the output folder by the staging folder with two renames; the old site stays whole until then.
+    func swapIn(_ staging: URL) throws {
+        let fileManager = FileManager.default
+        let retired = outputDirectory.deletingLastPathComponent().appendingPathComponent(".retired-\(getpid())")
+        try? fileManager.removeItem(at: retired)
+        if fileManager.fileExists(atPath: outputDirectory.path) {
+            guard rename(outputDirectory.path, retired.path) == 0 else {
+                throw WorkbookError(.render, file: outputDirectory.path, "cannot replace the site: \(String(cString: strerror(errno)))")
+            }
+        }
+        guard rename(staging.path, outputDirectory.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            _ = rename(retired.path, outputDirectory.path)
+            throw WorkbookError(.render, file: outputDirectory.path, "cannot move the new site in place: \(reason)")
+        }
+        try? fileManager.removeItem(at: retired)
+    }
+}
+
+func escape(_ text: String) -> String {
+    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+}

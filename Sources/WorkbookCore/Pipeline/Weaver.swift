@@ -1,0 +1,54 @@
+/// Stage `weave`: a chapter and its fresh outputs → the Markdown pandoc renders.
+///
+/// Hidden snippets are dropped; the info string `swift {#id …}` becomes plain `swift` (pandoc's gfm reader would
+/// otherwise treat the braces as part of the language); each output region is replaced by the fresh output inside
+/// `<div class="output">`, with a figure placeholder where a chart was shown (see `SiteRenderer`).
+public enum Weaver {
+    public static let figurePlaceholderPrefix = "WORKBOOK-FIGURE-"
+
+    public static func markdown(for chapter: Chapter, outputs: [SnippetOutput]) -> String {
+        var lines = chapter.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // (first 0-based line, how many lines, what replaces them); count 0 inserts.
+        var edits: [(start: Int, count: Int, replacement: [String])] = []
+        var figureIndex = 0
+        for (snippet, output) in zip(chapter.snippets, outputs) {
+            if snippet.options.contains(.hide) {
+                edits.append((snippet.fenceStart - 1, snippet.fenceEnd - snippet.fenceStart + 1, []))
+            } else {
+                let opening = lines[snippet.fenceStart - 1]
+                let fence = String(opening.trimmingLeadingSpaces.prefix { $0 == "`" || $0 == "~" })
+                edits.append((snippet.fenceStart - 1, 1, [fence + "swift"]))
+            }
+            var replacement: [String] = []
+            if snippet.showsOutput && !output.isEmpty {
+                replacement = ["<div class=\"output\">", ""]
+                for segment in output.segments {
+                    switch segment {
+                    case .figure:
+                        figureIndex += 1
+                        replacement += ["<!-- \(figurePlaceholderPrefix)\(figureIndex) -->", ""]
+                    case .text, .markdown:
+                        replacement += RegionRenderer.lines(for: SnippetOutput(segments: [segment])) + [""]
+                    }
+                }
+                replacement += ["</div>"]
+            } else {
+                figureIndex += output.segments.filter { if case .figure = $0 { true } else { false } }.count
+            }
+            if let region = chapter.region(for: snippet) {
+                edits.append((region.startMarker - 1, region.endMarker - region.startMarker + 1, replacement))
+            } else if !replacement.isEmpty {
+                edits.append((snippet.fenceEnd, 0, [""] + replacement))
+            }
+        }
+        for edit in edits.sorted(by: { $0.start > $1.start }) {
+            lines.replaceSubrange(edit.start..<(edit.start + edit.count), with: edit.replacement)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The chart JSON of every figure in the chapter, in the order of their placeholders.
+    public static func figures(in outputs: [SnippetOutput]) -> [String] {
+        outputs.flatMap { $0.segments.compactMap { if case .figure(let json) = $0 { json } else { nil } } }
+    }
+}

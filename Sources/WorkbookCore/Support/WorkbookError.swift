@@ -1,0 +1,39 @@
+/// A failure the author must see, printed compiler-style so editors can jump to it:
+/// `Chapters/04-decay.md:37:5: error: [run] …`.
+public struct WorkbookError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Stage: String, Sendable {
+        case load, parse, plan, compile, run, check, fix, weave, render, setup
+    }
+
+    public var stage: Stage
+    /// Path relative to the book root, when the error belongs to a file.
+    public var file: String?
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+
+    public init(_ stage: Stage, file: String? = nil, line: Int? = nil, column: Int? = nil, _ message: String) {
+        self.stage = stage
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        var location = ""
+        if let file {
+            location = file
+            if let line { location += ":\(line)" + (column.map { ":\($0)" } ?? "") }
+            location += ": "
+        }
+        return "\(location)error: [\(stage.rawValue)] \(message)"
+    }
+}
+
+/// Several errors at once: every chapter runs before the build fails.
+public struct WorkbookErrors: Error, Sendable, CustomStringConvertible {
+    public var errors: [WorkbookError]
+    public init(_ errors: [WorkbookError]) { self.errors = errors }
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}

@@ -1,0 +1,191 @@
+import Foundation
+
+/// What one `workbook` run should do.
+public struct BuildOptions: Sendable {
+    public enum Mode: String, Sendable { case build, check, fix }
+
+    public var root: URL
+    public var mode: Mode
+    /// Chapter names (`04-decay`) or paths; empty means all. `build` still renders every chapter (from the cache
+    /// where it can), but `--force` and `fix` apply only to these.
+    public var chapters: [String] = []
+    public var force = false
+    public var jobs = ProcessInfo.processInfo.activeProcessorCount
+    public var timeout: Double = 60
+    public var runtimeDirectory: URL?
+    public var outputDirectory: URL?
+    public var showProgress = isatty(2) == 1
+
+    public init(root: URL, mode: Mode) {
+        self.root = root
+        self.mode = mode
+    }
+
+    var cacheDirectory: URL { root.appendingPathComponent(".workbook-cache") }
+    var siteDirectory: URL { outputDirectory ?? root.appendingPathComponent("site/out") }
+}
+
+/// What happened, for the summary line and for tests.
+public struct BuildReport: Sendable {
+    public var chapters = 0
+    public var snippets = 0
+    public var cacheHits = 0
+    public var compiled = 0
+    public var pagesRendered = 0
+    public var pagesReused = 0
+    public var fixedFiles: [String] = []
+    public var errors: [WorkbookError] = []
+    public var sitePath: String?
+    /// Seconds per stage, in pipeline order (compile and run summed over chapters; the others wall-clock).
+    public var stageSeconds: [(String, Double)] = []
+    /// Fresh outputs per chapter path (for the test suite).
+    public var outputs: [String: [SnippetOutput]] = [:]
+    public var parsedChapters: [Chapter] = []
+
+    public var succeeded: Bool { errors.isEmpty }
+
+    public var summary: String {
+        let stages = stageSeconds.map { "\($0.0) \(String(format: "%.2f", $0.1))s" }.joined(separator: ", ")
+        var text = "\(chapters) chapters, \(snippets) snippets, \(cacheHits) cache hits, \(compiled) compiled"
+        if pagesRendered + pagesReused > 0 { text += ", \(pagesRendered) pages rendered, \(pagesReused) reused" }
+        text += "; \(stages)"
+        if !fixedFiles.isEmpty { text += "\nfixed: " + fixedFiles.joined(separator: ", ") }
+        if let sitePath, errors.isEmpty { text += "\nsite: \(sitePath)" }
+        if !errors.isEmpty { text += "\n\(errors.count) error\(errors.count == 1 ? "" : "s")" }
+        return text
+    }
+}
+
+/// The pipeline: load → parse → plan → compile → run → check | fix → weave → render.
+public enum Workbook {
+    public static func run(_ options: BuildOptions) -> BuildReport {
+        var report = BuildReport()
+        var clock = Date()
+        func lap(_ stage: String) {
+            report.stageSeconds.append((stage, Date().timeIntervalSince(clock)))
+            clock = Date()
+        }
+
+        // load + parse
+        let files: [BookLoader.ChapterFile]
+        do { files = try BookLoader(root: options.root).load() } catch {
+            report.errors.append(error as? WorkbookError ?? WorkbookError(.load, "\(error)"))
+            return report
+        }
+        var chapters: [Chapter] = []
+        for file in files {
+            let (chapter, errors) = ChapterParser().parse(path: file.path, text: file.text)
+            report.errors += errors
+            if let chapter { chapters.append(chapter) }
+        }
+        report.parsedChapters = chapters
+        report.chapters = files.count
+        report.snippets = chapters.reduce(0) { $0 + $1.snippets.count }
+        let selected = Set(chapters.filter { options.chapters.isEmpty || options.chapters.contains($0.name)
+            || options.chapters.contains($0.path) || options.chapters.contains($0.name + ".md") }.map(\.path))
+        if !options.chapters.isEmpty && selected.isEmpty {
+            report.errors.append(WorkbookError(.load, "no chapter named \(options.chapters.joined(separator: ", ")); chapters are "
+                + chapters.map(\.name).joined(separator: ", ")))
+            return report
+        }
+        lap("parse")
+
+        // plan + compile + run, chapters in parallel
+        let toolchain: Toolchain
+        do { toolchain = try Toolchain.locate(runtimeDirectory: options.runtimeDirectory) } catch {
+            report.errors.append(error as? WorkbookError ?? WorkbookError(.setup, "\(error)"))
+            return report
+        }
+        let toRun = options.mode == .build ? chapters : chapters.filter { selected.contains($0.path) }
+        let cache = BuildCache(directory: options.cacheDirectory)
+        let executor = ChapterExecutor(toolchain: toolchain, bookRoot: options.root,
+                                       workDirectory: options.cacheDirectory.appendingPathComponent("build"), timeout: options.timeout)
+        let progress = Progress(total: toRun.count * 2, enabled: options.showProgress)
+        struct Outcome: Sendable { var outputs: [SnippetOutput]; var errors: [WorkbookError]; var completed: Bool; var cached: Bool; var compile: Double; var run: Double }
+        let outcomes = ConcurrentMap.map(toRun, jobs: options.jobs) { chapter -> Outcome in
+            let key = BuildCache.key(for: chapter, toolchain: toolchain)
+            let forced = options.force && selected.contains(chapter.path)
+            if !forced, let outputs = cache.outputs(for: chapter, key: key) {
+                progress.report(.plan, chapter.name + " (cached)")
+                progress.report(.run, chapter.name + " (cached)")
+                return Outcome(outputs: outputs, errors: [], completed: true, cached: true, compile: 0, run: 0)
+            }
+            progress.report(.compile, chapter.name)
+            let run = executor.execute(chapter)
+            progress.report(.run, chapter.name)
+            if run.completed && run.errors.isEmpty { cache.store(run.outputs, for: chapter, key: key) }
+            return Outcome(outputs: run.outputs, errors: run.errors, completed: run.completed, cached: false,
+                           compile: run.compileSeconds, run: run.runSeconds)
+        }
+        progress.finish()
+        // Compile and run overlap across chapters: report each one's summed time, then the wall time of both.
+        report.stageSeconds.append(("compile", outcomes.reduce(0) { $0 + $1.compile }))
+        report.stageSeconds.append(("run", outcomes.reduce(0) { $0 + $1.run }))
+        lap("compile+run wall")
+
+        // check or fix
+        var pages: [SitePage] = []
+        for (chapter, outcome) in zip(toRun, outcomes) {
+            report.errors += outcome.errors
+            report.outputs[chapter.path] = outcome.outputs
+            if outcome.cached { report.cacheHits += 1 } else { report.compiled += 1 }
+            guard outcome.completed else { continue }
+            switch options.mode {
+            case .build, .check:
+                if selected.contains(chapter.path) { report.errors += OutputChecker.drift(in: chapter, outputs: outcome.outputs) }
+            case .fix:
+                let fixed = OutputFixer.fixedText(chapter, outputs: outcome.outputs)
+                guard fixed != chapter.text else { continue }
+                do {
+                    try AtomicFile.write(fixed, to: options.root.appendingPathComponent(chapter.path))
+                    report.fixedFiles.append(chapter.path)
+                } catch {
+                    report.errors.append(WorkbookError(.fix, file: chapter.path, "cannot write the fixed chapter: \(error.localizedDescription)"))
+                }
+            }
+            pages.append(SitePage(name: chapter.name, title: chapter.title, summary: chapter.summary,
+                                  markdown: Weaver.markdown(for: chapter, outputs: outcome.outputs),
+                                  figures: Weaver.figures(in: outcome.outputs)))
+        }
+        lap(options.mode == .fix ? "fix" : "check")
+
+        // render: only a fully verified course replaces the site
+        guard options.mode == .build, report.errors.isEmpty else {
+            report.errors.sort { ($0.file ?? "", $0.line ?? 0) < ($1.file ?? "", $1.line ?? 0) }
+            return report
+        }
+        guard let pandoc = Subprocess.which("pandoc") else {
+            report.errors.append(WorkbookError(.setup, "pandoc not found on PATH; install it (apt-get install pandoc, or `make site` as root)"))
+            return report
+        }
+        let renderer = SiteRenderer(pandoc: pandoc, themeDirectory: options.root.appendingPathComponent("site/theme"),
+                                    outputDirectory: options.siteDirectory,
+                                    cacheDirectory: options.cacheDirectory.appendingPathComponent("pages"), jobs: options.jobs,
+                                    bookTitle: "Rotary Position Embedding, computed",
+                                    footerNote: footer(toolchain: toolchain))
+        do {
+            let rendered = try renderer.render(pages: pages, landing: BookLoader(root: options.root).landing())
+            report.pagesRendered = rendered.rendered
+            report.pagesReused = rendered.reused
+            report.sitePath = options.siteDirectory.appendingPathComponent("index.html").path
+        } catch {
+            report.errors.append(error as? WorkbookError ?? WorkbookError(.render, "\(error)"))
+        }
+        lap("render")
+        return report
+    }
+
+    static func footer(toolchain: Toolchain) -> String {
+        let date = ISO8601DateFormatter().string(from: Date())
+        return "Every number on this page was printed by the snippet above it, compiled with <code>swiftc -Onone</code> "
+            + "against the RoPE library (workbook \(WorkbookVersion.current)) and checked against the chapter text; built \(date)."
+    }
+
+    /// Removes the cache and the rendered site.
+    public static func clean(root: URL, outputDirectory: URL? = nil) throws {
+        let options = BuildOptions(root: root, mode: .build)
+        for url in [options.cacheDirectory, outputDirectory ?? options.siteDirectory] where FileManager.default.fileExists(atPath: url.path) {
+            try FileManager.default.removeItem(at: url)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import WorkbookCore
+
+/// `workbook`: verify and render the course. A thin front over WorkbookCore.
+@main
+struct WorkbookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workbook",
+        abstract: "Compile and run every Swift snippet of the chapters, check their outputs, render the HTML course.",
+        subcommands: [Build.self, Check.self, Fix.self, Clean.self],
+        defaultSubcommand: Build.self)
+}
+
+struct CommonOptions: ParsableArguments {
+    @Argument(help: "Chapters to work on (e.g. 04-decay); all when omitted.") var chapters: [String] = []
+    @Option(help: "The book's root folder (holding Chapters/ and site/).") var root: String = "."
+    @Flag(help: "Ignore the cache: compile and run the chosen chapters again.") var force = false
+    @Option(help: "Chapters compiled in parallel.") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Time limit per chapter program, in seconds.") var timeout: Double = 60
+    @Option(help: "Folder holding libWorkbookRuntime.so (default: next to this executable).") var runtimeDir: String?
+    @Option(help: "Where the site goes (default: ROOT/site/out).") var output: String?
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+    }
+
+    func options(_ mode: BuildOptions.Mode) -> BuildOptions {
+        var options = BuildOptions(root: URL(fileURLWithPath: root).standardizedFileURL, mode: mode)
+        options.chapters = chapters
+        options.force = force
+        options.jobs = jobs
+        options.timeout = timeout
+        options.runtimeDirectory = runtimeDir.map { URL(fileURLWithPath: $0) }
+        options.outputDirectory = output.map { URL(fileURLWithPath: $0).standardizedFileURL }
+        return options
+    }
+}
+
+/// Prints errors compiler-style and the summary; exits 1 when anything failed.
+func finish(_ report: BuildReport) throws {
+    for error in report.errors { FileHandle.standardError.write(Data((error.description + "\n").utf8)) }
+    print(report.summary)
+    if !report.succeeded { throw ExitCode(1) }
+}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check every chapter, then render the site (the default).")
+    @OptionGroup var common: CommonOptions
+    func run() throws { try finish(Workbook.run(common.options(.build))) }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Compile, run and compare outputs with the chapters; render nothing.")
+    @OptionGroup var common: CommonOptions
+    func run() throws { try finish(Workbook.run(common.options(.check))) }
+}
+
+struct Fix: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write fresh outputs into the chapters' output regions.")
+    @OptionGroup var common: CommonOptions
+    func run() throws { try finish(Workbook.run(common.options(.fix))) }
+}
+
+struct Clean: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Remove the cache and the rendered site.")
+    @Option(help: "The book's root folder.") var root: String = "."
+    @Option(help: "The site folder (default: ROOT/site/out).") var output: String?
+    func run() throws {
+        try Workbook.clean(root: URL(fileURLWithPath: root), outputDirectory: output.map { URL(fileURLWithPath: $0) })
+        print("removed .workbook-cache and the site")
+    }
+}
