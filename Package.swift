@@ -35,8 +35,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "RoPETests", dependencies: ["RoPE"], exclude: ["References"]),
         .testTarget(name: "RopeCommandTests", dependencies: ["rope"]),
-        .testTarget(name: "PresentationTests", dependencies: ["Presentation"]),
-        .testTarget(name: "WorkbookCoreTests", dependencies: ["WorkbookCore"]),
+                .testTarget(name: "WorkbookCoreTests", dependencies: ["WorkbookCore", "Presentation"], exclude: ["Fixtures"]),
         .testTarget(name: "ChapterTests", dependencies: ["WorkbookCore"]),
     ]
 )

@@ -86,8 +86,9 @@ public struct ChapterExecutor: Sendable {
             let message = Self.fatalMessage(result.stderrText)
             // A trap in snippet code names the Markdown line (#sourceLocation); one inside a library names its
             // own file, and then the snippet that was running is the best we know.
-            let line = Self.chapterLine(in: result.stderrText, chapterPath: chapter.path) ?? culprit?.fenceStart
-            run.errors.append(WorkbookError(.run, file: chapter.path, line: line,
+            let location = Self.chapterLine(in: result.stderrText, chapterPath: chapter.path).map { ($0, nil as Int?) }
+                ?? (result.crashed ? locateTrap(chapter, source: source) : nil)
+            run.errors.append(WorkbookError(.run, file: chapter.path, line: location?.0 ?? culprit?.fenceStart, column: location?.1,
                 (result.crashed ? "trapped" : "exited with status \(result.status)")
                 + (culprit.map { " in snippet '\($0.id)'" } ?? " before the first snippet")
                 + (message.isEmpty ? "" : ": \(message)")))
@@ -95,6 +96,27 @@ public struct ChapterExecutor: Sendable {
             run.completed = true
         }
         return run
+    }
+
+    /// Finds the chapter line of a trap that happened inside library code, which the fatal-error message does
+    /// not name. Only on failure: recompile with debug info (-g costs ~0.1 s a chapter, so the normal path goes
+    /// without), rerun with Swift's backtracer, and take the first frame that points into the chapter.
+    func locateTrap(_ chapter: Chapter, source: URL) -> (Int, Int?)? {
+        let binary = source.deletingLastPathComponent().appendingPathComponent("chapter-debug")
+        let arguments = ["-g"] + toolchain.compileArguments(source: source, output: binary,
+                                                           moduleCache: workDirectory.appendingPathComponent("module-cache"))
+        guard let compiled = try? Subprocess.run(toolchain.swiftc, arguments, in: bookRoot, timeout: max(timeout, 120)),
+              compiled.status == 0 else { return nil }
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,registers=none,images=none,limit=16"
+        guard let rerun = try? Subprocess.run(binary.path, [], in: bookRoot, environment: environment, timeout: timeout) else { return nil }
+        // `  3 [ra] 0x… main + 292 in chapter-debug at Chapters/03-runtime.md:10:9`
+        for line in rerun.stderrText.split(separator: "\n") {
+            guard let range = line.range(of: " at \(chapter.path):") else { continue }
+            let numbers = line[range.upperBound...].split(separator: ":").compactMap { Int($0.prefix { $0.isNumber }) }
+            if let first = numbers.first { return (first, numbers.count > 1 ? numbers[1] : nil) }
+        }
+        return nil
     }
 
     /// The "Fatal error: …" line of a Swift trap, or the last non-empty stderr line.

@@ -1,0 +1,37 @@
+# The two commands a new user needs:  make site  (build the course)  and  make test  (run every test).
+SWIFT ?= swift
+APT_PACKAGES := pandoc libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config
+BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
+
+.DEFAULT_GOAL := site
+.PHONY: site test check fix clean deps build bench
+
+# Installs the Debian packages the build needs when run as root; otherwise says exactly what to install.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "missing Debian packages:$$missing"; echo "install them with:  sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+site: build
+	"$(BIN)/workbook" build
+	@echo "open $(CURDIR)/site/out/index.html"
+
+check: build
+	"$(BIN)/workbook" check
+
+fix: build
+	"$(BIN)/workbook" fix
+
+test: build
+	$(SWIFT) test
+
+clean:
+	@if [ -x "$(BIN)/workbook" ]; then "$(BIN)/workbook" clean; else rm -rf .workbook-cache site/out; fi

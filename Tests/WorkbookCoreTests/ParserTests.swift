@@ -1,0 +1,72 @@
+import Testing
+@testable import WorkbookCore
+
+@Suite struct ParserTests {
+    func parse(_ text: String) -> (Chapter?, [WorkbookError]) { ChapterParser().parse(path: "Chapters/01-t.md", text: text) }
+
+    @Test func snippetsOptionsAndRegions() throws {
+        let text = """
+        # Title
+
+        First paragraph, the summary.
+
+        ```swift {#one}
+        print(1)
+        ```
+        <!-- output: one -->
+        ```text
+        1
+        ```
+        <!-- end output -->
+
+        ```swift
+        let quiet = 0
+        ```
+
+        ````swift {#two hide noout}
+        let y = 2
+        ````
+
+        ```python
+        print("not a snippet")
+        ```
+        """
+        let (chapter, errors) = parse(text)
+        #expect(errors.isEmpty, "\(errors)")
+        let c = try #require(chapter)
+        #expect(c.title == "Title" && c.summary == "First paragraph, the summary." && c.name == "01-t")
+        #expect(c.snippets.map(\.id) == ["one", "#2", "two"])
+        #expect(c.snippets[0].fenceStart == 5 && c.snippets[0].fenceEnd == 7 && c.snippets[0].source == "print(1)\n")
+        #expect(!c.snippets[1].hasExplicitID)
+        #expect(c.snippets[2].options == [.hide, .noout] && c.snippets[2].fenceStart == 18 && c.snippets[2].fenceEnd == 20)
+        #expect(c.regions == [OutputRegion(id: "one", startMarker: 8, endMarker: 12, content: ["```text", "1", "```"])])
+    }
+
+    @Test("bad chapters get an error at the right line", arguments: [
+        ("```swift {#a wobble}\nx\n```\n", 1, "unknown snippet option 'wobble'"),
+        ("```swift {#a\nx\n```\n", 1, "braces do not close"),
+        ("```swift {#a}{#b}\nx\n```\n", 1, "braces do not close"),
+        ("```swift {a}\nx\n```\n", 1, "unknown snippet option 'a'"),
+        ("```swift {#a #b}\nx\n```\n", 1, "two ids"),
+        ("```swift {#bad/id}\nx\n```\n", 1, "invalid snippet id"),
+        ("```swift (x)\nx\n```\n", 1, "malformed info string"),
+        ("```swift {#a}\nx\n```\n\n```swift {#a}\ny\n```\n", 5, "duplicate snippet id 'a' (first used on line 1)"),
+        ("```swift {#a}\nx\n```\n<!-- output: a -->\n```text\n1\n```\n", 4, "never closed"),
+        ("text\n\n<!-- end output -->\n", 3, "without an opening"),
+        ("```swift {#a}\nx\n```\n<!-- output: b -->\n<!-- end output -->\n", 4, "no snippet with that id"),
+        ("```swift {#a}\nx\n```\nprose\n\n<!-- output: a -->\n<!-- end output -->\n", 6, "must follow its snippet"),
+        ("```swift {#a}\nx\n", 1, "never closed"),
+        ("```swift {#a norun noout}\nx\n```\n", 1, "'norun' and 'noout' together"),
+    ])
+    func errors(text: String, line: Int, fragment: String) {
+        let (chapter, errors) = parse(text)
+        #expect(chapter == nil)
+        #expect(errors.contains { $0.line == line && $0.message.contains(fragment) && $0.stage == .parse }, "\(errors)")
+        #expect(errors.allSatisfy { $0.description.hasPrefix("Chapters/01-t.md:") })
+    }
+
+    @Test func errorsPrintCompilerStyle() {
+        let error = WorkbookError(.run, file: "Chapters/04-decay.md", line: 37, column: 5, "trapped")
+        #expect(error.description == "Chapters/04-decay.md:37:5: error: [run] trapped")
+    }
+}
