@@ -5,9 +5,10 @@ enum AsciiRenderer {
     static let glyphs: [Character] = ["*", "+", "o", "x", "#", "@", "%", "="]
     static let shades: [Character] = [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
 
-    /// Compact tick label: up to 4 significant digits, no locale.
-    static func tick(_ v: Double) -> String {
-        if v == 0 { return "0" }
+    /// Compact tick label: up to 4 significant digits, no locale. A value within a millionth of the axis span of
+    /// zero prints as "0" (the midpoint of [−1, 1] sampled from data is −2e-5, not worth showing).
+    static func tick(_ v: Double, span: Double = 0) -> String {
+        if v == 0 || abs(v) < span * 1e-4 { return "0" }
         let magnitude = abs(v)
         if magnitude >= 1e5 || magnitude < 1e-3 { return String(format: "%.2e", v) }
         var s = String(format: "%.4g", v)
@@ -43,7 +44,7 @@ enum AsciiRenderer {
                 previous = (c, r)
             }
         }
-        let top = tick(yMax), middle = tick((yMax + yMin) / 2), bottom = tick(yMin)
+        let top = tick(yMax), middle = tick((yMax + yMin) / 2, span: yMax - yMin), bottom = tick(yMin)
         let labelWidth = max(top.count, middle.count, bottom.count)
         func pad(_ s: String) -> String { String(repeating: " ", count: labelWidth - s.count) + s }
         var lines: [String] = []
