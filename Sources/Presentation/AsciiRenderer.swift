@@ -97,7 +97,8 @@ enum AsciiRenderer {
         if !chart.columnLabels.isEmpty {
             lines.append(String(repeating: " ", count: labelWidth + 2) + chart.columnLabels.joined(separator: " "))
         }
-        let cellWidth = max(1, chart.columnLabels.map(\.count).max() ?? 1)
+        // Two characters a cell keep the map roughly square in a monospace font; labels may need more.
+        let cellWidth = max(2, chart.columnLabels.map(\.count).max() ?? 2)
         for (r, values) in chart.matrix.enumerated() {
             let label = r < chart.labels.count ? chart.labels[r] : ""
             let cells = values.map { v -> String in
@@ -109,7 +110,7 @@ enum AsciiRenderer {
             lines.append(label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + " |" + cells.joined(separator: separator))
         }
         if !chart.xLabel.isEmpty { lines.append(String(repeating: " ", count: labelWidth + 2) + chart.xLabel) }
-        lines.append("scale: '\(shades[1])' = \(tick(lo)) ... '\(shades[shades.count - 1])' = \(tick(hi))")
+        lines.append("scale: '\(shades[0])' = \(tick(lo)), '\(shades[1])' … '\(shades[shades.count - 1])' up to \(tick(hi))")
         return lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n")
     }
 }

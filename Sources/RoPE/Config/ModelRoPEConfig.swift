@@ -38,12 +38,13 @@ public struct ModelRoPEConfig: Sendable, Equatable {
 
     /// The context the model was trained on, and the one the scaling targets.
     public var originalContext: Int? { originalMaxPositionEmbeddings ?? maxPositionEmbeddings }
+    /// The scaled context: max_position_embeddings when it exceeds the original (Llama 3.1: 131072), else the
+    /// original times the factor (Qwen2.5's YaRN block keeps max_position_embeddings at 32768).
     public var targetContext: Int? {
         guard let originalContext else { return nil }
-        switch scaling {
-        case .none: return maxPositionEmbeddings ?? originalContext
-        default: return Int((Double(originalContext) * scaling.factor).rounded())
-        }
+        if case .none = scaling { return maxPositionEmbeddings ?? originalContext }
+        if let maxPositionEmbeddings, maxPositionEmbeddings > originalContext { return maxPositionEmbeddings }
+        return Int((Double(originalContext) * scaling.factor).rounded())
     }
 
     /// Reads a config.json document.
