@@ -103,9 +103,10 @@ public struct SiteRenderer: Sendable {
         }
 
         // Pages.
+        let chapterNames = Set(pages.map(\.name))
         for (index, page) in pages.enumerated() {
             let fragment = fragments[page.name]!
-            var body = fragment.body
+            var body = Self.linkingChapters(fragment.body, names: chapterNames)
             for (number, json) in page.figures.enumerated() {
                 body = body.replacingOccurrences(of: "<!-- \(Weaver.figurePlaceholderPrefix)\(number + 1) -->",
                                                  with: FigureRenderer.html(json: json, number: number + 1))
@@ -145,6 +146,16 @@ public struct SiteRenderer: Sendable {
             let end = trimmed.index(trimmed.endIndex, offsetBy: -"</li>\n</ul>".count)
             return String(trimmed[start..<end]).trimmingCharacters(in: .whitespacesAndNewlines)
         }
+    }
+
+    /// Chapters link to each other as `NN-name.md` (so links work on GitHub); on the site they are `.html` pages.
+    static func linkingChapters(_ html: String, names: Set<String>) -> String {
+        var out = html
+        for name in names {
+            out = out.replacingOccurrences(of: "href=\"\(name).md\"", with: "href=\"\(name).html\"")
+                .replacingOccurrences(of: "href=\"\(name).md#", with: "href=\"\(name).html#")
+        }
+        return out
     }
 
     func compose(_ template: String, title: String, body: String, toc: String, current: String, pages: [SitePage],
