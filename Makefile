@@ -4,7 +4,7 @@ APT_PACKAGES := pandoc libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config
 BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 
 .DEFAULT_GOAL := site
-.PHONY: site test check fix clean deps build bench
+.PHONY: site test check fix clean deps build bench bench-record
 
 # Installs the Debian packages the build needs when run as root; otherwise says exactly what to install.
 deps:
@@ -35,3 +35,12 @@ test: build
 
 clean:
 	@if [ -x "$(BIN)/workbook" ]; then "$(BIN)/workbook" clean; else rm -rf .workbook-cache site/out; fi
+
+# Benchmarks: release builds, every ratio against a baseline measured in the same run (Benchmarks/README.md).
+bench: deps
+	$(SWIFT) build -c release
+	python3 Benchmarks/bench.py
+
+# Keeps the last `make bench` figures in Benchmarks/results.txt (chapter 14 shows them; then run make fix).
+bench-record:
+	cp .build/bench-latest.txt Benchmarks/results.txt

@@ -32,6 +32,9 @@ let package = Package(
             name: "workbook",
             dependencies: ["WorkbookCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
+        // MARK: - Benchmarks (make bench builds these in release mode)
+        .executableTarget(name: "rope-bench", dependencies: ["RoPE"], path: "Benchmarks/RopeBench"),
+
         // MARK: - Tests
         .testTarget(name: "RoPETests", dependencies: ["RoPE"], exclude: ["References"]),
         .testTarget(name: "RopeCommandTests", dependencies: ["rope"]),

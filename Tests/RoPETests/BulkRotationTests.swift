@@ -33,3 +33,24 @@ import Testing
         for j in 0..<12 { #expect(abs(Double(buffer[j]) - expected[j]) < 1e-6) }
     }
 }
+
+@Suite struct PhaseTableTests {
+    /// Long runs of consecutive positions use the recurrence; it must stay within float precision of cos/sin.
+    @Test func recurrenceStaysExact() {
+        let inv = Frequencies.inverse(rotaryDim: 128, base: 10_000)
+        var phases = PhaseTable(inverseFrequencies: inv)
+        var worst = 0.0
+        for p in 0..<5000 {
+            phases.move(to: Double(p))
+            for i in inv.indices {
+                worst = max(worst, abs(phases.cos[i] - cos(Double(p) * inv[i])), abs(phases.sin[i] - sin(Double(p) * inv[i])))
+            }
+        }
+        #expect(worst < 1e-12, "recurrence drift \(worst)")
+        // Jumps and repeats fall back to exact evaluation.
+        for p in [7.0, 7, 3, 1e6, 1e6 + 1] {
+            phases.move(to: p)
+            #expect(abs(phases.cos[0] - cos(p)) < 1e-9 && abs(phases.sin[5] - sin(p * inv[5])) < 1e-9)
+        }
+    }
+}

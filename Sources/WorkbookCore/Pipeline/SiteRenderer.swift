@@ -103,14 +103,9 @@ public struct SiteRenderer: Sendable {
         }
 
         // Pages.
-        let chapterNames = Set(pages.map(\.name))
         for (index, page) in pages.enumerated() {
             let fragment = fragments[page.name]!
-            var body = Self.linkingChapters(fragment.body, names: chapterNames)
-            for (number, json) in page.figures.enumerated() {
-                body = body.replacingOccurrences(of: "<!-- \(Weaver.figurePlaceholderPrefix)\(number + 1) -->",
-                                                 with: FigureRenderer.html(json: json, number: number + 1))
-            }
+            let body = Self.insertingFigures(page.figures, into: fragment.body)
             let html = compose(template, title: page.title, body: body, toc: fragment.toc, current: page.name, pages: pages,
                                previous: index > 0 ? pages[index - 1] : nil, next: index + 1 < pages.count ? pages[index + 1] : nil)
             try write(html, to: staging.appendingPathComponent("\(page.name).html"))
@@ -148,14 +143,18 @@ public struct SiteRenderer: Sendable {
         }
     }
 
-    /// Chapters link to each other as `NN-name.md` (so links work on GitHub); on the site they are `.html` pages.
-    static func linkingChapters(_ html: String, names: Set<String>) -> String {
-        var out = html
-        for name in names {
-            out = out.replacingOccurrences(of: "href=\"\(name).md\"", with: "href=\"\(name).html\"")
-                .replacingOccurrences(of: "href=\"\(name).md#", with: "href=\"\(name).html#")
+    /// Replaces each `<!-- WORKBOOK-FIGURE-N -->` placeholder by figure N, in one pass over the page.
+    static func insertingFigures(_ figures: [String], into body: String) -> String {
+        let marker = "<!-- \(Weaver.figurePlaceholderPrefix)"
+        var parts = body.components(separatedBy: marker)
+        guard parts.count > 1 else { return body }
+        for index in 1..<parts.count {
+            let part = parts[index]
+            guard let close = part.range(of: " -->"), let number = Int(part[..<close.lowerBound]),
+                  number >= 1, number <= figures.count else { parts[index] = marker + part; continue }
+            parts[index] = FigureRenderer.html(json: figures[number - 1], number: number) + part[close.upperBound...]
         }
-        return out
+        return parts.joined()
     }
 
     func compose(_ template: String, title: String, body: String, toc: String, current: String, pages: [SitePage],
@@ -175,9 +174,7 @@ public struct SiteRenderer: Sendable {
             "navigation": navigation, "progress": progress, "footer": footerNote,
             "progress_percent": position.map { String(Int((Double($0 + 1) / Double(max(pages.count, 1)) * 100).rounded())) } ?? "0",
         ]
-        var html = template
-        for (key, value) in values { html = html.replacingOccurrences(of: "{{\(key)}}", with: value) }
-        return html
+        return PageTemplate(template).render(values)
     }
 
     func readTheme(_ name: String) throws -> String {
@@ -214,4 +211,35 @@ public struct SiteRenderer: Sendable {
 func escape(_ text: String) -> String {
     text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
         .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+}
+
+/// A page template with `{{key}}` slots, split once so that filling it is one concatenation (repeated
+/// `replacingOccurrences` over 100 kB pages of MathML cost most of a warm rebuild).
+struct PageTemplate {
+    enum Piece { case text(String), slot(String) }
+    let pieces: [Piece]
+
+    init(_ template: String) {
+        var pieces: [Piece] = []
+        var rest = Substring(template)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            pieces.append(.text(String(rest[..<open.lowerBound])))
+            pieces.append(.slot(String(rest[open.upperBound..<close.lowerBound])))
+            rest = rest[close.upperBound...]
+        }
+        pieces.append(.text(String(rest)))
+        self.pieces = pieces
+    }
+
+    /// Unknown slots render empty.
+    func render(_ values: [String: String]) -> String {
+        var out = ""
+        for piece in pieces {
+            switch piece {
+            case .text(let text): out += text
+            case .slot(let key): out += values[key] ?? ""
+            }
+        }
+        return out
+    }
 }

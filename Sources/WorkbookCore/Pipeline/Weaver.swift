@@ -1,3 +1,5 @@
+import Foundation
+
 /// Stage `weave`: a chapter and its fresh outputs → the Markdown pandoc renders.
 ///
 /// Hidden snippets are dropped; the info string `swift {#id …}` becomes plain `swift` (pandoc's gfm reader would
@@ -44,7 +46,15 @@ public enum Weaver {
         for edit in edits.sorted(by: { $0.start > $1.start }) {
             lines.replaceSubrange(edit.start..<(edit.start + edit.count), with: edit.replacement)
         }
-        return lines.joined(separator: "\n")
+        return linkingChapterPages(lines.joined(separator: "\n"))
+    }
+
+    /// Chapters link to each other as `NN-name.md` so the links work on GitHub; on the site those are `.html` pages.
+    static func linkingChapterPages(_ markdown: String) -> String {
+        guard markdown.contains(".md") else { return markdown }
+        let pattern = try! NSRegularExpression(pattern: #"\]\((\d\d-[A-Za-z0-9_.-]+?)\.md(#[^)\s]*)?\)"#)
+        let range = NSRange(markdown.startIndex..., in: markdown)
+        return pattern.stringByReplacingMatches(in: markdown, range: range, withTemplate: "]($1.html$2)")
     }
 
     /// The chart JSON of every figure in the chapter, in the order of their placeholders.

@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""make bench: the course build and the bulk RoPE kernel, each against a baseline measured in the same run.
+
+Prints one line per figure, `bench: NAME VALUE UNIT`, then a summary line, and writes them all to
+.build/bench-latest.txt (`make bench-record` copies that to Benchmarks/results.txt, which chapter 14 reads).
+
+Run from the repository root after `swift build -c release` (the Makefile does both).
+"""
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RELEASE = os.path.join(ROOT, ".build", "release")
+WORKBOOK = os.path.join(RELEASE, "workbook")
+EDITED_CHAPTER = "07-long-range-decay"
+lines = []
+
+
+def emit(name, value, unit=""):
+    line = f"bench: {name} {value} {unit}".rstrip()
+    lines.append(line)
+    print(line, flush=True)
+
+
+def timed(cmd, cwd=None):
+    """Runs cmd; returns (seconds, peak RSS of it and its children in MB, stdout). Fails loudly."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    # wait4's rusage covers the child and every descendant it waited for; ru_maxrss is in KiB on Linux.
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if proc.returncode != 0:
+        sys.exit(f"bench: command failed ({proc.returncode}): {' '.join(cmd)}\n{out}\n{err}")
+    return seconds, peak, out
+
+
+def stages(summary):
+    """'parse 0.01s, compile 2.1s, …' from workbook's summary line → {stage: seconds}."""
+    pairs = re.findall(r"([a-z+ ]+?) (\d+\.\d+)s", summary.split(";")[-1])
+    return {name.strip().replace(" ", "_").replace("+", "_"): float(value) for name, value in pairs}
+
+
+def book_copy():
+    """A private copy of the book, so the cold build starts with no cache and the user's site is untouched."""
+    root = tempfile.mkdtemp(prefix="rope-bench-book-")
+    for folder in ["Chapters", "Configs", "site/theme"]:
+        shutil.copytree(os.path.join(ROOT, folder), os.path.join(root, folder))
+    os.makedirs(os.path.join(root, "Benchmarks"))
+    results = os.path.join(ROOT, "Benchmarks", "results.txt")
+    if os.path.exists(results):
+        shutil.copy(results, os.path.join(root, "Benchmarks"))
+    return root
+
+
+def build_benchmarks():
+    root = book_copy()
+    build = [WORKBOOK, "build", "--root", root, "--runtime-dir", RELEASE]
+    try:
+        cold, rss_cold, out = timed(build)
+        emit("build.cold_s", f"{cold:.2f}", "s")
+        for stage, seconds in stages(out.strip().splitlines()[0]).items():
+            emit(f"build.cold.{stage}_s", f"{seconds:.2f}", "s")
+        warm, rss_warm, out = timed(build)
+        emit("build.warm_s", f"{warm:.3f}", "s")
+        # One snippet edited (a comment added inside its code): only that chapter recompiles and re-renders.
+        path = os.path.join(root, "Chapters", EDITED_CHAPTER + ".md")
+        original = open(path).read()
+        open(path, "w").write(original.replace("var bounds = Table(", "// edited by the benchmark\nvar bounds = Table(", 1))
+        try:
+            edit, rss_edit, out = timed(build)
+        finally:
+            open(path, "w").write(original)
+        emit("build.one_edit_s", f"{edit:.2f}", "s")
+        summary = out.strip().splitlines()[0]
+        emit("build.one_edit.compiled_chapters", re.search(r"(\d+) compiled", summary).group(1))
+        emit("build.one_edit.pages_rendered", re.search(r"(\d+) pages rendered", summary).group(1))
+        emit("build.peak_rss_mb", f"{max(rss_cold, rss_warm, rss_edit):.0f}", "MB")
+
+        # Baseline: the same chapter the naive way, one `swift` process per snippet. Snippets share state, so
+        # snippet k's program is snippets 0…k; our way compiles and runs the chapter once (forced, no cache).
+        ours, _, _ = timed([WORKBOOK, "check", EDITED_CHAPTER, "--force", "--root", root, "--runtime-dir", RELEASE])
+        snippets = re.findall(r"```swift[^\n]*\n(.*?)\n```", original, re.S)
+        naive = 0.0
+        with tempfile.TemporaryDirectory() as scratch:
+            for k in range(len(snippets)):
+                source = os.path.join(scratch, f"snippet{k}.swift")
+                open(source, "w").write("import Foundation\nimport RoPE\nimport Presentation\n" + "\n".join(snippets[: k + 1]) + "\n")
+                seconds, _, _ = timed(["swift", "-I", os.path.join(RELEASE, "Modules"), "-L", RELEASE, "-lWorkbookRuntime", source], cwd=root)
+                naive += seconds
+        emit("build.chapter_ours_s", f"{ours:.2f}", "s")
+        emit("build.chapter_naive_s", f"{naive:.2f}", "s")
+        emit("build.naive_over_ours", f"{naive / ours:.2f}")
+        return cold, warm, edit, max(rss_cold, rss_warm, rss_edit), naive / ours
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def kernel_benchmarks():
+    _, _, out = timed([os.path.join(RELEASE, "rope-bench")])
+    figures = {}
+    for line in out.strip().splitlines():
+        lines.append(line)
+        print(line, flush=True)
+        name, value = line.split()[1:3]
+        figures[name] = float(value)
+    _, _, out = timed([sys.executable, os.path.join(ROOT, "Benchmarks", "numpy_rope.py")])
+    for line in out.strip().splitlines():
+        _, layout, seconds = line.split()
+        emit(f"apply.{layout}.numpy_seconds", seconds, "s")
+        ratio = float(seconds) / figures[f"apply.{layout}.seconds"]
+        figures[f"apply.{layout}.over_numpy"] = ratio
+        emit(f"apply.{layout}.over_numpy", f"{ratio:.2f}")
+    return figures
+
+
+def main():
+    if not os.path.exists(WORKBOOK):
+        sys.exit("bench: build first: swift build -c release (make bench does)")
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
+    emit("machine.cpu", f'"{cpu}"')
+    emit("machine.cores", str(os.cpu_count()))
+    cold, warm, edit, rss, naive_ratio = build_benchmarks()
+    k = kernel_benchmarks()
+    targets = [("warm ≤ 0.5 s", warm <= 0.5), ("one edit ≤ 1.5 s", edit <= 1.5), ("cold ≤ 10 s", cold <= 10),
+               ("RSS ≤ 500 MB", rss <= 500),
+               ("apply ≥ 50 % memcpy", min(k["apply.half.memcpy_fraction"], k["apply.interleaved.memcpy_fraction"]) >= 0.5),
+               ("apply ≥ 3× numpy", min(k["apply.half.over_numpy"], k["apply.interleaved.over_numpy"]) >= 3)]
+    met = sum(ok for _, ok in targets)
+    summary = (f"summary: cold {cold:.2f} s, warm {warm:.3f} s, one edit {edit:.2f} s, peak RSS {rss:.0f} MB, "
+               f"naive/ours {naive_ratio:.1f}x; apply half {k['apply.half.memcpy_fraction']:.2f}x memcpy "
+               f"{k['apply.half.over_numpy']:.1f}x numpy, interleaved {k['apply.interleaved.memcpy_fraction']:.2f}x memcpy "
+               f"{k['apply.interleaved.over_numpy']:.1f}x numpy; targets met {met}/{len(targets)}"
+               + "".join(f"; missed: {name}" for name, ok in targets if not ok))
+    lines.append(summary)
+    print(summary)
+    os.makedirs(os.path.join(ROOT, ".build"), exist_ok=True)
+    with open(os.path.join(ROOT, ".build", "bench-latest.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
