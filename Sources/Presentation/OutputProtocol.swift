@@ -8,8 +8,10 @@ public enum OutputProtocol {
     /// `␞markdown-begin` … `␞markdown-end`: the lines between are Markdown (a table), injected verbatim.
     public static let markdownBegin = "markdown-begin"
     public static let markdownEnd = "markdown-end"
-    /// `␞figure JSON`: a chart's data, for the SVG version of the figure in the HTML page.
+    /// `␞figure JSON` … `␞figure-end`: a chart's data (for the SVG figure of the HTML page), then its ASCII
+    /// rendering (for the chapter text).
     public static let figure = "figure"
+    public static let figureEnd = "figure-end"
     /// `␞check-failed LINE MESSAGE`: a `check` failed at LINE of the chapter.
     public static let checkFailed = "check-failed"
 }

@@ -13,6 +13,7 @@ public func show(_ table: Table) {
 public func show(_ chart: Chart) {
     emit(OutputProtocol.figure + " " + chart.json)
     print(chart.ascii)
+    emit(OutputProtocol.figureEnd)
 }
 
 /// Shows a named value, `name = value`.

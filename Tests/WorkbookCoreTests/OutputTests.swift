@@ -8,13 +8,13 @@ import Testing
     @Test func splitterSeparatesSnippetsTextMarkdownFiguresAndChecks() {
         let stdout = [
             "\(p)snippet 0", "hello", "", "\(p)markdown-begin", "| a |", "|---|", "| 1 |", "\(p)markdown-end",
-            "\(p)snippet 2", "\(p)figure {\"kind\":\"line\"}", "chart", "\(p)check-failed 17 two is not three", "tail", "",
+            "\(p)snippet 2", "\(p)figure {\"kind\":\"line\"}", "chart", "\(p)figure-end", "\(p)check-failed 17 two is not three", "tail", "",
         ].joined(separator: "\n")
         let (outputs, last) = OutputSplitter.split(stdout, snippetCount: 3)
         #expect(last == 2)
         #expect(outputs[0].segments == [.text("hello"), .markdown("| a |\n|---|\n| 1 |")])
         #expect(outputs[1] == SnippetOutput())
-        #expect(outputs[2].segments == [.figure(json: "{\"kind\":\"line\"}"), .text("chart\ntail")])
+        #expect(outputs[2].segments == [.figure(json: "{\"kind\":\"line\"}", ascii: "chart"), .text("tail")])
         #expect(outputs[2].checkFailures == [CheckFailure(line: 17, message: "two is not three")])
     }
 

@@ -57,7 +57,8 @@ public struct OutputRegion: Sendable, Equatable {
 public enum OutputSegment: Sendable, Equatable, Codable {
     case text(String)
     case markdown(String)
-    case figure(json: String)
+    /// A chart: its data (JSON of `Presentation.Chart`) and its ASCII rendering.
+    case figure(json: String, ascii: String)
 }
 
 /// A failed `check` inside a snippet.
@@ -76,8 +77,6 @@ public struct SnippetOutput: Sendable, Equatable, Codable {
         self.checkFailures = checkFailures
     }
 
-    /// True when the snippet printed something a reader would see.
-    public var isEmpty: Bool {
-        !segments.contains { if case .figure = $0 { return false } else { return true } }
-    }
+    /// True when the snippet printed nothing.
+    public var isEmpty: Bool { segments.isEmpty }
 }

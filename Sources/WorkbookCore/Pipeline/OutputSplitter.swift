@@ -8,6 +8,7 @@ public enum OutputSplitter {
         var current: Int?
         var text: [String] = []
         var markdown: [String]?
+        var figure: (json: String, ascii: [String])?
 
         func flushText() {
             guard let index = current else { text = []; return }
@@ -20,7 +21,7 @@ public enum OutputSplitter {
         if lines.last == "" { lines.removeLast() }
         for line in lines {
             guard line.hasPrefix(OutputProtocol.prefix) else {
-                if markdown != nil { markdown!.append(line) } else { text.append(line) }
+                if markdown != nil { markdown!.append(line) } else if figure != nil { figure!.ascii.append(line) } else { text.append(line) }
                 continue
             }
             let control = line.dropFirst(OutputProtocol.prefix.count)
@@ -38,7 +39,12 @@ public enum OutputSplitter {
                 markdown = nil
             case OutputProtocol.figure:
                 flushText()
-                if let index = current { outputs[index].segments.append(.figure(json: rest)) }
+                figure = (rest, [])
+            case OutputProtocol.figureEnd:
+                if let index = current, let chart = figure {
+                    outputs[index].segments.append(.figure(json: chart.json, ascii: chart.ascii.joined(separator: "\n")))
+                }
+                figure = nil
             case OutputProtocol.checkFailed:
                 if let index = current {
                     let parts = rest.split(separator: " ", maxSplits: 1).map(String.init)

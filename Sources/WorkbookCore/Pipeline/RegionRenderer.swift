@@ -1,19 +1,18 @@
 /// The exact lines the tool writes between `<!-- output: ID -->` and `<!-- end output -->` for an output:
-/// text in a ```text fence, Markdown (tables) verbatim followed by a blank line, segments separated by a blank line.
+/// text and charts in ```text fences, Markdown (tables) verbatim followed by a blank line, segments separated by a
+/// blank line.
 /// `check` compares these lines with the chapter; `fix` writes them.
 public enum RegionRenderer {
     public static func lines(for output: SnippetOutput) -> [String] {
         var blocks: [[String]] = []
         for segment in output.segments {
             switch segment {
-            case .text(let text):
+            case .text(let text), .figure(json: _, ascii: let text):
                 let body = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
                 let fence = fence(for: body)
                 blocks.append([fence + "text"] + body + [fence])
             case .markdown(let markdown):
                 blocks.append(markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + [""])
-            case .figure:
-                continue
             }
         }
         var lines: [String] = []

@@ -105,7 +105,7 @@ public struct SiteRenderer: Sendable {
         // Pages.
         for (index, page) in pages.enumerated() {
             let fragment = fragments[page.name]!
-            let body = Self.insertingFigures(page.figures, into: fragment.body)
+            let body = Self.insertingTOC(fragment.toc, into: Self.insertingFigures(page.figures, into: fragment.body))
             let html = compose(template, title: page.title, body: body, toc: fragment.toc, current: page.name, pages: pages,
                                previous: index > 0 ? pages[index - 1] : nil, next: index + 1 < pages.count ? pages[index + 1] : nil)
             try write(html, to: staging.appendingPathComponent("\(page.name).html"))
@@ -143,6 +143,12 @@ public struct SiteRenderer: Sendable {
         }
     }
 
+    /// Puts the page's table of contents right after its title.
+    static func insertingTOC(_ toc: String, into body: String) -> String {
+        guard !toc.isEmpty, let end = body.range(of: "</h1>") else { return body }
+        return String(body[..<end.upperBound]) + "\n<nav class=\"toc\" aria-label=\"On this page\">\n\(toc)\n</nav>" + body[end.upperBound...]
+    }
+
     /// Replaces each `<!-- WORKBOOK-FIGURE-N -->` placeholder by figure N, in one pass over the page.
     static func insertingFigures(_ figures: [String], into body: String) -> String {
         let marker = "<!-- \(Weaver.figurePlaceholderPrefix)"
@@ -170,7 +176,7 @@ public struct SiteRenderer: Sendable {
             next.map { "<a class=\"next\" rel=\"next\" href=\"\($0.name).html\">\(escape($0.title)) →</a>" } ?? "<span></span>",
         ].joined(separator: "\n")
         let values = [
-            "title": escape(title), "book_title": escape(bookTitle), "sidebar": sidebar, "toc": toc, "body": body,
+            "title": escape(title), "book_title": escape(bookTitle), "sidebar": sidebar, "body": body,
             "navigation": navigation, "progress": progress, "footer": footerNote,
             "progress_percent": position.map { String(Int((Double($0 + 1) / Double(max(pages.count, 1)) * 100).rounded())) } ?? "0",
         ]

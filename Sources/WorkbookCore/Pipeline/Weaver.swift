@@ -26,9 +26,12 @@ public enum Weaver {
                 replacement = ["<div class=\"output\">", ""]
                 for segment in output.segments {
                     switch segment {
-                    case .figure:
+                    case .figure(json: _, ascii: let ascii):
+                        // The SVG replaces the placeholder at render time; the ASCII stays one click away.
                         figureIndex += 1
-                        replacement += ["<!-- \(figurePlaceholderPrefix)\(figureIndex) -->", ""]
+                        replacement += ["<!-- \(figurePlaceholderPrefix)\(figureIndex) -->", "", "<details class=\"ascii\">",
+                                        "<summary>Text version of figure \(figureIndex)</summary>", ""]
+                        replacement += RegionRenderer.lines(for: SnippetOutput(segments: [.text(ascii)])) + ["", "</details>", ""]
                     case .text, .markdown:
                         replacement += RegionRenderer.lines(for: SnippetOutput(segments: [segment])) + [""]
                     }
@@ -59,6 +62,6 @@ public enum Weaver {
 
     /// The chart JSON of every figure in the chapter, in the order of their placeholders.
     public static func figures(in outputs: [SnippetOutput]) -> [String] {
-        outputs.flatMap { $0.segments.compactMap { if case .figure(let json) = $0 { json } else { nil } } }
+        outputs.flatMap { $0.segments.compactMap { if case .figure(let json, _) = $0 { json } else { nil } } }
     }
 }
