@@ -27,7 +27,7 @@ let package = Package(
             name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         .target(name: "Presentation"),
-        .target(name: "WorkbookCore", dependencies: ["CCmarkGFM", "Presentation"]),
+        .target(name: "WorkbookCore", dependencies: ["CCmarkGFM", "Presentation", "RoPE"]),
         .executableTarget(
             name: "workbook",
             dependencies: ["WorkbookCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -40,5 +40,6 @@ let package = Package(
         .testTarget(name: "RopeCommandTests", dependencies: ["rope"]),
                 .testTarget(name: "WorkbookCoreTests", dependencies: ["WorkbookCore", "Presentation"], exclude: ["Fixtures"]),
         .testTarget(name: "ChapterTests", dependencies: ["WorkbookCore"]),
+        .testTarget(name: "BrowserTests", dependencies: ["WorkbookCore"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import RoPE
 
 /// What one `workbook` run should do.
 public struct BuildOptions: Sendable {
@@ -101,21 +102,26 @@ public enum Workbook {
         let executor = ChapterExecutor(toolchain: toolchain, bookRoot: options.root,
                                        workDirectory: options.cacheDirectory.appendingPathComponent("build"), timeout: options.timeout)
         let progress = Progress(total: toRun.count * 2, enabled: options.showProgress)
-        struct Outcome: Sendable { var outputs: [SnippetOutput]; var errors: [WorkbookError]; var completed: Bool; var cached: Bool; var compile: Double; var run: Double }
+        struct Outcome: Sendable {
+            var outputs: [SnippetOutput]; var errors: [WorkbookError]; var completed: Bool; var cached: Bool
+            var compile: Double; var run: Double; var computedAt: Date
+        }
         let outcomes = ConcurrentMap.map(toRun, jobs: options.jobs) { chapter -> Outcome in
             let key = BuildCache.key(for: chapter, toolchain: toolchain)
             let forced = options.force && selected.contains(chapter.path)
-            if !forced, let outputs = cache.outputs(for: chapter, key: key) {
+            if !forced, let cached = cache.outputs(for: chapter, key: key) {
                 progress.report(.plan, chapter.name + " (cached)")
                 progress.report(.run, chapter.name + " (cached)")
-                return Outcome(outputs: outputs, errors: [], completed: true, cached: true, compile: 0, run: 0)
+                return Outcome(outputs: cached.outputs, errors: [], completed: true, cached: true, compile: 0, run: 0,
+                               computedAt: cached.computedAt)
             }
             progress.report(.compile, chapter.name)
             let run = executor.execute(chapter)
             progress.report(.run, chapter.name)
-            if run.completed && run.errors.isEmpty { cache.store(run.outputs, for: chapter, key: key) }
+            let now = Date()
+            if run.completed && run.errors.isEmpty { cache.store(run.outputs, for: chapter, key: key, computedAt: now) }
             return Outcome(outputs: run.outputs, errors: run.errors, completed: run.completed, cached: false,
-                           compile: run.compileSeconds, run: run.runSeconds)
+                           compile: run.compileSeconds, run: run.runSeconds, computedAt: now)
         }
         progress.finish()
         // Compile and run overlap across chapters: report each one's summed time, then the wall time of both.
@@ -145,7 +151,8 @@ public enum Workbook {
             }
             pages.append(SitePage(name: chapter.name, title: chapter.title, summary: chapter.summary,
                                   markdown: Weaver.markdown(for: chapter, outputs: outcome.outputs),
-                                  figures: Weaver.figures(in: outcome.outputs)))
+                                  figures: Weaver.figures(in: outcome.outputs),
+                                  footer: footer(chapter: chapter, computedAt: outcome.computedAt)))
         }
         lap(options.mode == .fix ? "fix" : "check")
 
@@ -161,8 +168,7 @@ public enum Workbook {
         let renderer = SiteRenderer(pandoc: pandoc, themeDirectory: options.root.appendingPathComponent("site/theme"),
                                     outputDirectory: options.siteDirectory,
                                     cacheDirectory: options.cacheDirectory.appendingPathComponent("pages"), jobs: options.jobs,
-                                    bookTitle: "Rotary Position Embedding, computed",
-                                    footerNote: footer(toolchain: toolchain))
+                                    bookTitle: "Rotary Position Embedding, computed")
         do {
             let rendered = try renderer.render(pages: pages, landing: BookLoader(root: options.root).landing())
             report.pagesRendered = rendered.rendered
@@ -175,10 +181,16 @@ public enum Workbook {
         return report
     }
 
-    static func footer(toolchain: Toolchain) -> String {
-        let date = ISO8601DateFormatter().string(from: Date())
-        return "Every number on this page was printed by the snippet above it, compiled with <code>swiftc -Onone</code> "
-            + "against the RoPE library (workbook \(WorkbookVersion.current)) and checked against the chapter text; built \(date)."
+    /// Says when and how a page's numbers were computed.
+    static func footer(chapter: Chapter, computedAt: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+        let runs = chapter.snippets.filter(\.runs).count
+        return "Every number on this page was printed by one of its \(runs) snippets, compiled with <code>swiftc -Onone</code> "
+            + "against the RoPE library \(RoPELibrary.version) and run on \(formatter.string(from: computedAt)); "
+            + "the outputs were checked against <code>\(chapter.path)</code> by workbook \(WorkbookVersion.current) when this site was built."
     }
 
     /// Removes the cache and the rendered site.

@@ -11,6 +11,8 @@ public struct BuildCache: Sendable {
     struct Entry: Codable {
         var key: String
         var outputs: [SnippetOutput]
+        /// When the chapter program ran (seconds since 1970): the page footer says when its numbers were computed.
+        var computedAt: Double
     }
 
     public static func key(for chapter: Chapter, toolchain: Toolchain) -> String {
@@ -19,15 +21,16 @@ public struct BuildCache: Sendable {
 
     func url(for chapter: Chapter) -> URL { directory.appendingPathComponent("runs/\(chapter.name).json") }
 
-    public func outputs(for chapter: Chapter, key: String) -> [SnippetOutput]? {
+    public func outputs(for chapter: Chapter, key: String) -> (outputs: [SnippetOutput], computedAt: Date)? {
         guard let data = try? Data(contentsOf: url(for: chapter)),
               let entry = try? JSONDecoder().decode(Entry.self, from: data),
               entry.key == key, entry.outputs.count == chapter.snippets.count else { return nil }
-        return entry.outputs
+        return (entry.outputs, Date(timeIntervalSince1970: entry.computedAt))
     }
 
-    public func store(_ outputs: [SnippetOutput], for chapter: Chapter, key: String) {
-        guard let data = try? JSONEncoder().encode(Entry(key: key, outputs: outputs)) else { return }
+    public func store(_ outputs: [SnippetOutput], for chapter: Chapter, key: String, computedAt: Date) {
+        let entry = Entry(key: key, outputs: outputs, computedAt: computedAt.timeIntervalSince1970)
+        guard let data = try? JSONEncoder().encode(entry) else { return }
         try? FileManager.default.createDirectory(at: url(for: chapter).deletingLastPathComponent(), withIntermediateDirectories: true)
         try? AtomicFile.write(String(decoding: data, as: UTF8.self), to: url(for: chapter))
     }

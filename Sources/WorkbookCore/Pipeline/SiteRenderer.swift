@@ -8,13 +8,16 @@ public struct SitePage: Sendable {
     public var markdown: String
     /// Chart JSON for the page's figure placeholders, in order.
     public var figures: [String]
+    /// HTML for the page footer (how and when its numbers were computed).
+    public var footer: String
 
-    public init(name: String, title: String, summary: String, markdown: String, figures: [String]) {
+    public init(name: String, title: String, summary: String, markdown: String, figures: [String], footer: String = "") {
         self.name = name
         self.title = title
         self.summary = summary
         self.markdown = markdown
         self.figures = figures
+        self.footer = footer
     }
 }
 
@@ -28,20 +31,18 @@ public struct SiteRenderer: Sendable {
     public var cacheDirectory: URL
     public var jobs: Int
     public var bookTitle: String
-    public var footerNote: String
 
     public static let pandocArguments = ["-f", "gfm+tex_math_dollars", "-t", "html5", "--mathml", "--toc",
                                          "--toc-depth=3", "-s", "--metadata", "title=page"]
 
     public init(pandoc: String, themeDirectory: URL, outputDirectory: URL, cacheDirectory: URL, jobs: Int,
-                bookTitle: String, footerNote: String) {
+                bookTitle: String) {
         self.pandoc = pandoc
         self.themeDirectory = themeDirectory
         self.outputDirectory = outputDirectory
         self.cacheDirectory = cacheDirectory
         self.jobs = jobs
         self.bookTitle = bookTitle
-        self.footerNote = footerNote
     }
 
     public struct Report: Sendable { public var rendered = 0; public var reused = 0 }
@@ -102,29 +103,44 @@ public struct SiteRenderer: Sendable {
             }
         }
 
-        // Pages.
+        // Pages, and the search index over their sections.
+        var searchEntries: [SearchIndex.Entry] = []
         for (index, page) in pages.enumerated() {
             let fragment = fragments[page.name]!
             let body = Self.insertingTOC(fragment.toc, into: Self.insertingFigures(page.figures, into: fragment.body))
-            let html = compose(template, title: page.title, body: body, toc: fragment.toc, current: page.name, pages: pages,
+            let html = compose(template, title: page.title, body: body, current: page.name, pages: pages, footer: page.footer,
                                previous: index > 0 ? pages[index - 1] : nil, next: index + 1 < pages.count ? pages[index + 1] : nil)
             try write(html, to: staging.appendingPathComponent("\(page.name).html"))
+            searchEntries += fragment.searchEntries(page: "\(page.name).html", title: page.title)
         }
+        try write(SearchIndex.script(searchEntries), to: staging.appendingPathComponent("assets/search-index.js"))
         let landingBody = fragments["index"]?.body ?? "<h1>\(escape(bookTitle))</h1>"
         let list = "<ol class=\"chapter-list\">\n" + pages.map {
             "<li><a href=\"\($0.name).html\">\(escape($0.title))</a><p>\(escape($0.summary))</p></li>"
         }.joined(separator: "\n") + "\n</ol>"
-        try write(compose(template, title: bookTitle, body: landingBody + "\n<h2 id=\"chapters\">Chapters</h2>\n" + list, toc: "",
-                          current: "index", pages: pages, previous: nil, next: pages.first),
+        try write(compose(template, title: bookTitle, body: landingBody + "\n<h2 id=\"chapters\">Chapters</h2>\n" + list,
+                          current: "index", pages: pages,
+                          footer: "Built by workbook \(WorkbookVersion.current) from the Markdown chapters; each page says when its numbers were computed.",
+                          previous: nil, next: pages.first),
                   to: staging.appendingPathComponent("index.html"))
 
         try swapIn(staging)
         return report
     }
 
-    struct Fragment: Sendable {
-        var toc: String
-        var body: String
+    final class Fragment: @unchecked Sendable {
+        let toc: String
+        let body: String
+        /// The page's search entries, computed once per fragment (regexes over 100 kB of HTML are not free).
+        private var entries: [SearchIndex.Entry]?
+
+        func searchEntries(page: String, title: String) -> [SearchIndex.Entry] {
+            if let entries { return entries }
+            let computed = SearchIndex.entries(page: page, title: title, body: body)
+            entries = computed
+            return computed
+        }
+
         init(_ html: String) {
             let parts = html.components(separatedBy: "<!--WORKBOOK-BODY-->")
             toc = Self.withoutTitleLevel(parts.first ?? "")
@@ -163,7 +179,7 @@ public struct SiteRenderer: Sendable {
         return parts.joined()
     }
 
-    func compose(_ template: String, title: String, body: String, toc: String, current: String, pages: [SitePage],
+    func compose(_ template: String, title: String, body: String, current: String, pages: [SitePage], footer: String,
                  previous: SitePage?, next: SitePage?) -> String {
         let position = pages.firstIndex { $0.name == current }
         let sidebar = "<ol>\n" + pages.enumerated().map { index, page in
@@ -177,7 +193,7 @@ public struct SiteRenderer: Sendable {
         ].joined(separator: "\n")
         let values = [
             "title": escape(title), "book_title": escape(bookTitle), "sidebar": sidebar, "body": body,
-            "navigation": navigation, "progress": progress, "footer": footerNote,
+            "navigation": navigation, "progress": progress, "footer": footer, "page": current,
             "progress_percent": position.map { String(Int((Double($0 + 1) / Double(max(pages.count, 1)) * 100).rounded())) } ?? "0",
         ]
         return PageTemplate(template).render(values)

@@ -1,4 +1,5 @@
-// Small page helpers: anchor links on headings and copy buttons on code. No network, no dependencies.
+// Small page helpers: anchor links on headings, copy buttons on code, and which chapters this browser has
+// visited (localStorage; nothing leaves the page). No network, no dependencies.
 for (const h of document.querySelectorAll("article h2[id], article h3[id]")) {
   const a = document.createElement("a");
   a.className = "anchor"; a.href = "#" + h.id; a.textContent = "#"; a.setAttribute("aria-label", "Link to this section");
@@ -13,3 +14,16 @@ for (const block of document.querySelectorAll("div.sourceCode")) {
   });
   block.appendChild(button);
 }
+(function () {
+  let visited = [];
+  try { visited = JSON.parse(localStorage.getItem("rope-course-visited") || "[]"); } catch (e) { visited = []; }
+  const page = document.querySelector(".sidebar")?.dataset.page;
+  if (page && page !== "index" && !visited.includes(page)) {
+    visited.push(page);
+    try { localStorage.setItem("rope-course-visited", JSON.stringify(visited)); } catch (e) { /* storage may be off */ }
+  }
+  for (const link of document.querySelectorAll(".sidebar li a, .chapter-list li > a")) {
+    const name = link.getAttribute("href").replace(/\.html.*$/, "");
+    if (visited.includes(name)) link.parentElement.classList.add("visited");
+  }
+})();

@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+import WorkbookCore
+
+/// The course as a reader sees it: built into a temporary folder, every page loaded in headless Chromium.
+/// Skipped, with a notice, when Chromium is not installed — except in CI, where `make test` installs it and its
+/// absence is a failure (`chromiumIsPresentInCI`).
+@Suite(.serialized, .enabled(if: Chromium.found != nil, "headless Chromium not installed (apt-get install chromium, or make test as root): browser tests skipped"))
+struct BrowserTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The site, built once for all tests.
+    static let site: (folder: URL, report: BuildReport) = {
+        var options = BuildOptions(root: root, mode: .build)
+        options.outputDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("rope-course-browser-\(getpid())/out")
+        options.showProgress = false
+        return (options.outputDirectory!, Workbook.run(options))
+    }()
+
+    static var chapterPages: [String] { site.report.parsedChapters.map { "\($0.name).html" } }
+    static var allPages: [String] { ["index.html"] + chapterPages }
+
+    /// Every page loaded once (in parallel, two at a time).
+    static let loaded: [String: Chromium.Page] = {
+        guard let chromium = Chromium.found, site.report.succeeded else { return [:] }
+        let pages = allPages
+        let results = ConcurrentMap.map(pages, jobs: 2) { page in try? chromium.load(site.folder.appendingPathComponent(page).absoluteString) }
+        return Dictionary(uniqueKeysWithValues: zip(pages, results).compactMap { page, result in result.map { (page, $0) } })
+    }()
+
+    @Test func siteBuilds() {
+        #expect(Self.site.report.errors.isEmpty, "\(Self.site.report.errors)")
+        #expect(Self.chapterPages.count >= 12)
+        #expect(Self.loaded.count == Self.allPages.count, "pages that failed to load: \(Set(Self.allPages).subtracting(Self.loaded.keys))")
+    }
+
+    @Test func noConsoleMessagesAndNoRequestLeavesFileURLs() {
+        for (page, loaded) in Self.loaded {
+            #expect(loaded.console.isEmpty, "\(page) logged: \(loaded.console.joined(separator: "\n"))")
+            let remote = DOM.loadedResources(loaded.dom).filter { $0.contains("://") && !$0.hasPrefix("file://") }
+            #expect(remote.isEmpty, "\(page) loads \(remote)")
+            #expect(loaded.dom.contains("Content-Security-Policy"), "\(page) has no CSP to block network loads")
+        }
+    }
+
+    @Test func mathIsMathML() {
+        // Chapters whose prose (outside fenced code, where `$0` is Swift) has TeX.
+        let fence = try! NSRegularExpression(pattern: "```[\\s\\S]*?```")
+        for chapter in Self.site.report.parsedChapters
+        where fence.stringByReplacingMatches(in: chapter.text, range: NSRange(chapter.text.startIndex..., in: chapter.text), withTemplate: "").contains("$") {
+            guard let loaded = Self.loaded["\(chapter.name).html"] else { continue }
+            #expect(loaded.dom.contains("<math"), "\(chapter.name) has math in its source but no MathML")
+            let prose = DOM.proseText(loaded.dom)
+            #expect(!prose.contains("$$") && !prose.contains("$\\"), "\(chapter.name) shows raw TeX")
+        }
+    }
+
+    @Test func everyInternalLinkAndAnchorResolves() {
+        let idsByPage = Self.loaded.mapValues { DOM.ids($0.dom) }
+        for (page, loaded) in Self.loaded {
+            for href in DOM.links(loaded.dom) where !href.contains("://") && !href.hasPrefix("mailto:") {
+                let parts = href.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                let target = parts[0].isEmpty ? page : parts[0].components(separatedBy: "?")[0]
+                guard let ids = idsByPage[target] else {
+                    Issue.record("\(page): link to \(href) — no such page")
+                    continue
+                }
+                if parts.count > 1, !parts[1].isEmpty {
+                    #expect(ids.contains(parts[1]), "\(page): link to \(href) — no element with id '\(parts[1])' in \(target)")
+                }
+            }
+        }
+    }
+
+    @Test func prevAndNextCoverEveryChapterOnce() throws {
+        func follow(_ rel: String, from start: String) -> [String] {
+            var visited: [String] = []
+            var current: String? = start
+            while let page = current, visited.count <= Self.allPages.count {
+                visited.append(page)
+                current = Self.loaded[page].flatMap { DOM.matches(#"<a class="\#(rel)" rel="\#(rel)" href="([^"]+)""#, in: $0.dom).first?[1] }
+            }
+            return visited
+        }
+        let forward = follow("next", from: try #require(Self.chapterPages.first))
+        #expect(forward == Self.chapterPages, "next links: \(forward)")
+        let backward = follow("prev", from: try #require(Self.chapterPages.last))
+        #expect(backward == Self.chapterPages.reversed(), "prev links: \(backward)")
+    }
+
+    @Test func eachPageHasLangOneH1AndOrderedHeadings() {
+        for (page, loaded) in Self.loaded {
+            #expect(loaded.dom.contains("<html lang=\"en\""), "\(page) has no <html lang>")
+            let levels = DOM.headingLevels(loaded.dom)
+            #expect(levels.filter { $0 == 1 }.count == 1, "\(page): \(levels.filter { $0 == 1 }.count) h1 elements")
+            #expect(levels.first == 1, "\(page) does not start with its h1")
+            for (a, b) in zip(levels, levels.dropFirst()) {
+                #expect(b <= a + 1, "\(page): heading level jumps from h\(a) to h\(b)")
+            }
+        }
+    }
+
+    @Test func figuresAreAccessibleSVG() {
+        var figures = 0
+        for (page, loaded) in Self.loaded {
+            let svgs = DOM.matches(#"<svg class="chart-svg"[^>]*>\s*<title id="([^"]+)">"#, in: loaded.dom)
+            figures += svgs.count
+            #expect(DOM.matches(#"<svg class="chart-svg"[^>]*role="img""#, in: loaded.dom).count == svgs.count, "\(page): a chart without role=img")
+            for number in 1...max(1, svgs.count) where !svgs.isEmpty {
+                #expect(loaded.dom.contains("id=\"figure-\(number)\""), "\(page): figure \(number) has no anchor")
+            }
+        }
+        #expect(figures >= 10, "the course has \(figures) SVG figures")
+    }
+
+    @Test func searchFindsTheYaRNChapter() throws {
+        let chromium = try #require(Chromium.found)
+        let url = Self.site.folder.appendingPathComponent("index.html").absoluteString + "?q=YaRN"
+        let page = try chromium.load(url)
+        let results = DOM.matches(#"<div id="search-results"[^>]*>([\s\S]*?)</div>"#, in: page.dom).first?[1] ?? ""
+        #expect(results.contains("href=\"11-ntk-by-parts-and-yarn.html"), "search results: \(results.prefix(400))")
+        #expect(results.contains("11-ntk-by-parts-and-yarn.html#"), "and sections of it")
+        #expect(page.console.isEmpty, "\(page.console)")
+    }
+
+    @Test func screenshotsAtDesktopAndPhoneWidth() throws {
+        let chromium = try #require(Chromium.found)
+        let folder = Self.root.appendingPathComponent("screenshots")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let jobs = Self.allPages.flatMap { page in [(page, "desktop", 1280, 900), (page, "phone", 390, 844)] }
+        let site = Self.site.folder
+        let failures = ConcurrentMap.map(jobs, jobs: 2) { job -> String? in
+            let (page, device, width, height) = job
+            let file = folder.appendingPathComponent("\(page.dropLast(5))-\(device).png")
+            do {
+                try chromium.screenshot(site.appendingPathComponent(page).absoluteString, to: file, width: width, height: height)
+                let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+                return size > 10_000 ? nil : "\(file.lastPathComponent) is \(size) bytes"
+            } catch { return "\(file.lastPathComponent): \(error)" }
+        }
+        let problems = failures.compactMap { $0 }
+        #expect(problems.isEmpty, "\(problems)")
+    }
+}
+
+@Test func chromiumIsPresentInCI() {
+    if ProcessInfo.processInfo.environment["CI"] == "true" {
+        #expect(Chromium.found != nil, "CI must run the browser tests: `make test` installs chromium as root")
+    }
+}
