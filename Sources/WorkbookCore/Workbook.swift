@@ -107,7 +107,7 @@ public enum Workbook {
             var compile: Double; var run: Double; var computedAt: Date
         }
         let outcomes = ConcurrentMap.map(toRun, jobs: options.jobs) { chapter -> Outcome in
-            let key = BuildCache.key(for: chapter, toolchain: toolchain)
+            let key = BuildCache.key(for: chapter, toolchain: toolchain, root: options.root)
             let forced = options.force && selected.contains(chapter.path)
             if !forced, let cached = cache.outputs(for: chapter, key: key) {
                 progress.report(.plan, chapter.name + " (cached)")

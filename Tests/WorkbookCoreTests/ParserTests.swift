@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WorkbookCore
 
@@ -68,5 +69,24 @@ import Testing
     @Test func errorsPrintCompilerStyle() {
         let error = WorkbookError(.run, file: "Chapters/04-decay.md", line: 37, column: 5, "trapped")
         #expect(error.description == "Chapters/04-decay.md:37:5: error: [run] trapped")
+    }
+}
+
+@Suite struct DataDependencyTests {
+    /// A file a snippet names in a string literal is part of its chapter's cache key.
+    @Test func namedFilesChangeTheKey() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-deps-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Data"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let text = "```swift {#a}\nlet x = try! String(contentsOfFile: \"Data/x.txt\")\nlet y = \"Data/\\(x).json\"\n```\n"
+        let chapter = try #require(ChapterParser().parse(path: "Chapters/c.md", text: text).0)
+        try "1".write(to: root.appendingPathComponent("Data/x.txt"), atomically: true, encoding: .utf8)
+        let before = BuildCache.dataFingerprint(for: chapter, root: root)
+        #expect(BuildCache.dataFingerprint(for: chapter, root: root) == before, "stable when nothing changed")
+        try "2".write(to: root.appendingPathComponent("Data/x.txt"), atomically: true, encoding: .utf8)
+        let afterEdit = BuildCache.dataFingerprint(for: chapter, root: root)
+        #expect(afterEdit != before, "editing a named file changes the key")
+        try "{}".write(to: root.appendingPathComponent("Data/new.json"), atomically: true, encoding: .utf8)
+        #expect(BuildCache.dataFingerprint(for: chapter, root: root) != afterEdit, "a new file in a named folder changes the key")
     }
 }
