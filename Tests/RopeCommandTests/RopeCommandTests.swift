@@ -35,7 +35,8 @@ import Testing
         return url.path
     }
 
-    /// `rope freqs --json` against the numpy transcription of transformers (Tests/RoPETests/References).
+    /// `rope freqs --json` against transformers' formulas (numpy transcription, float64) and against transformers'
+    /// own float32 output (Tests/RoPETests/References).
     @Test func freqsJSONMatchesTransformersReference() throws {
         struct Reference: Decodable {
             struct Case: Decodable {
@@ -49,8 +50,12 @@ import Testing
         }
         let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: Self.root.appendingPathComponent(
             "Tests/RoPETests/References/transformers_reference.json")))
+        struct Real: Decodable { struct Case: Decodable { let inv_freq: [Double] }; let cases: [Case] }
+        let real = try JSONDecoder().decode(Real.self, from: Data(contentsOf: Self.root.appendingPathComponent(
+            "Tests/RoPETests/References/transformers_output.json")))
+        try #require(real.cases.count == reference.cases.count)
         #expect(reference.cases.count >= 13)
-        for item in reference.cases {
+        for (item, transformersOutput) in zip(reference.cases, real.cases) {
             var args = ["freqs", "Configs/\(item.config)", "--json"]
             if let n = item.seq_len { args += ["--seq-len", "\(n)"] }
             let result = try rope(args)
@@ -61,8 +66,8 @@ import Testing
             for (ours, theirs) in zip(output.inv_freq, item.float64.inv_freq) {
                 #expect(abs(ours - theirs) <= 1e-9 * abs(theirs), "\(item.config): \(ours) vs \(theirs)")
             }
-            for (ours, theirs) in zip(output.inv_freq, item.float32.inv_freq) {
-                #expect(abs(ours - theirs) <= 1e-6 * abs(theirs), "\(item.config) float32: \(ours) vs \(theirs)")
+            for (ours, theirs) in zip(output.inv_freq, transformersOutput.inv_freq) {
+                #expect(abs(ours - theirs) <= 1e-6 * abs(theirs), "\(item.config) vs transformers: \(ours) vs \(theirs)")
             }
             #expect(abs(output.attention_factor - item.float64.attention_factor) <= 1e-9 * item.float64.attention_factor)
         }
