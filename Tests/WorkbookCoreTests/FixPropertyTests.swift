@@ -71,3 +71,29 @@ import Testing
         #expect(once.hasSuffix("\n") == text.hasSuffix("\n"))
     }
 }
+
+/// The parser and fixer on arbitrary line soup: they must never trap, and whatever parses must fix idempotently.
+@Suite struct ParserRobustnessTests {
+    static let vocabulary = ["```swift {#a}", "```swift {#b hide}", "```swift", "```", "````", "~~~", "```swift {#a",
+                             "<!-- output: a -->", "<!-- output: b -->", "<!-- end output -->", "<!-- output -->",
+                             "print(1)", "", "text", "# Title", "| x |", "\r", "```text", "  <!-- output: a -->", "\t```"]
+
+    @Test(arguments: 0..<1000)
+    func neverTraps(seed: Int) {
+        var g = FixPropertyTests.Generator(state: UInt64(seed) &* 7919)
+        let lines = (0..<(1 + g.next(25))).map { _ in Self.vocabulary[g.next(Self.vocabulary.count)] }
+        let text = lines.joined(separator: g.next(3) == 0 ? "\r\n" : "\n")
+        let (chapter, errors) = ChapterParser().parse(path: "Chapters/soup.md", text: text)
+        #expect((chapter == nil) != errors.isEmpty)
+        if let chapter {
+            let outputs = chapter.snippets.map { _ in SnippetOutput(segments: [.text("out")]) }
+            let once = OutputFixer.fixedText(chapter, outputs: outputs)
+            let (again, errors) = ChapterParser().parse(path: "Chapters/soup.md", text: once)
+            if let again {
+                #expect(OutputFixer.fixedText(again, outputs: outputs) == once)
+            } else {
+                Issue.record("fixed text no longer parses: \(errors)\n--- original:\n\(text)\n--- fixed:\n\(once)")
+            }
+        }
+    }
+}

@@ -90,3 +90,24 @@ import Testing
         #expect(BuildCache.dataFingerprint(for: chapter, root: root) != afterEdit, "a new file in a named folder changes the key")
     }
 }
+
+@Suite struct LineEndingTests {
+    @Test func crlfChaptersParse() throws {
+        let text = "# T\r\n\r\n```swift {#a}\r\nprint(1)\r\n```\r\n<!-- output: a -->\r\n```text\r\n1\r\n```\r\n<!-- end output -->\r\n"
+        let (chapter, errors) = ChapterParser().parse(path: "Chapters/crlf.md", text: text)
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(chapter?.snippets.first?.fenceEnd == 5 && chapter?.regions.first?.id == "a")
+    }
+}
+
+@Suite struct CRLFFixTests {
+    @Test func fixKeepsCRLFAndChecksClean() throws {
+        let text = "# T\r\n\r\n```swift {#a}\r\nprint(1)\r\n```\r\n<!-- output: a -->\r\n```text\r\nold\r\n```\r\n<!-- end output -->\r\nend\r\n"
+        let chapter = try #require(ChapterParser().parse(path: "Chapters/crlf.md", text: text).0)
+        let outputs = [SnippetOutput(segments: [.text("1")])]
+        let fixed = OutputFixer.fixedText(chapter, outputs: outputs)
+        #expect(fixed == text.replacingOccurrences(of: "old", with: "1"))
+        let reparsed = try #require(ChapterParser().parse(path: "Chapters/crlf.md", text: fixed).0)
+        #expect(OutputChecker.drift(in: reparsed, outputs: outputs).isEmpty)
+    }
+}

@@ -38,7 +38,10 @@ public struct MarkdownBlocks: Sendable, Equatable {
         for name in ["table", "strikethrough", "autolink", "tasklist"] {
             if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
         }
+        // cmark also ends a line at a lone "\r"; the workbook numbers lines by "\n" only (TextLines). A lone CR is
+        // fed to cmark as a space so that both count the same lines.
         var bytes = Array(text.utf8)
+        for i in bytes.indices where bytes[i] == 13 && (i + 1 == bytes.count || bytes[i + 1] != 10) { bytes[i] = 32 }
         bytes.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) {
                 cmark_parser_feed(parser, $0, buffer.count)

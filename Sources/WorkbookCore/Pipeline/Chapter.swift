@@ -10,6 +10,9 @@ public struct Chapter: Sendable, Equatable {
     public var snippets: [Snippet]
     public var regions: [OutputRegion]
 
+    /// True for a chapter with Windows line ends; what the tool writes into it ends lines the same way.
+    public var usesCRLF: Bool { text.utf8.contains(13) && text.contains("\r\n") }
+
     /// The output region that belongs to a snippet, if the chapter has one.
     public func region(for snippet: Snippet) -> OutputRegion? {
         regions.first { $0.id == snippet.id }

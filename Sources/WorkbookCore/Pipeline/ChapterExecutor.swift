@@ -26,6 +26,11 @@ public struct ChapterExecutor: Sendable {
 
     public func execute(_ chapter: Chapter) -> Run {
         var run = Run(outputs: [], errors: [], completed: false, compileSeconds: 0, runSeconds: 0)
+        // A chapter of prose only has nothing to compile.
+        guard !chapter.snippets.isEmpty else {
+            run.completed = true
+            return run
+        }
         let folder = workDirectory.appendingPathComponent(chapter.name)
         let source = folder.appendingPathComponent("main.swift")
         let binary = folder.appendingPathComponent("chapter")

@@ -15,7 +15,7 @@ public struct ChapterParser {
         var errors: [WorkbookError] = []
         func fail(_ line: Int, _ message: String) { errors.append(WorkbookError(.parse, file: path, line: line, message)) }
 
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = TextLines.split(text)
 
         // Snippets.
         var snippets: [Snippet] = []
@@ -71,6 +71,11 @@ public struct ChapterParser {
                     fail(html.startLine, "<!-- end output --> without an opening <!-- output: ID -->")
                     continue
                 }
+                guard html.startLine > current.line else {
+                    fail(html.startLine, "<!-- end output --> must be on a line of its own after <!-- output: \(current.id) -->")
+                    open = nil
+                    continue
+                }
                 regions.append(OutputRegion(id: current.id, startMarker: current.line, endMarker: html.startLine,
                                             content: Array(lines[current.line..<(html.startLine - 1)])))
                 open = nil
@@ -88,8 +93,12 @@ public struct ChapterParser {
                 fail(region.startMarker, "output region '\(region.id)' has no snippet with that id")
                 continue
             }
+            guard region.startMarker > snippet.fenceEnd else {
+                fail(region.startMarker, "output region '\(region.id)' comes before its snippet (line \(snippet.fenceStart)); it must follow it")
+                continue
+            }
             let between = lines[snippet.fenceEnd..<(region.startMarker - 1)]
-            if !between.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            if !between.allSatisfy({ $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
                 fail(region.startMarker, "output region '\(region.id)' must follow its snippet (line \(snippet.fenceStart)) with nothing but blank lines between")
             }
             if regions.filter({ $0.id == region.id }).count > 1, regions.first(where: { $0.id == region.id })!.startMarker != region.startMarker {
@@ -119,12 +128,19 @@ public struct ChapterParser {
         !id.isEmpty && id.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
     }
 
+    /// CommonMark's closing fence: at most three spaces of indent (a tab counts as four), then at least as many of
+    /// the opening fence's characters, then only spaces. cmark ends a block at the last line of the document when
+    /// no such line exists, so its end line alone does not say whether the fence was closed.
     func isClosingFence(_ line: String, opening: String) -> Bool {
-        let trimmedOpening = opening.trimmingCharacters(in: .whitespaces)
+        let trimmedOpening = opening.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let fenceChar = trimmedOpening.first else { return false }
         let fenceLength = trimmedOpening.prefix { $0 == fenceChar }.count
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        return trimmed.count >= fenceLength && trimmed.allSatisfy { $0 == fenceChar }
+        let content = TextLines.content(line)
+        let indent = content.prefix { $0 == " " || $0 == "\t" }
+        guard !indent.contains("\t"), indent.count <= 3 else { return false }
+        let rest = content.dropFirst(indent.count)
+        let run = rest.prefix { $0 == fenceChar }
+        return run.count >= fenceLength && rest.dropFirst(run.count).allSatisfy { $0 == " " || $0 == "\t" }
     }
 
     /// Parses what follows `swift` in the info string: nothing, or `{#id option …}`.

@@ -24,7 +24,7 @@ public enum OutputChecker {
                     "snippet '\(snippet.id)' printed output that the chapter does not record; run `workbook fix` to add it"))
                 continue
             }
-            if region.content != fresh {
+            if region.content.map(TextLines.content) != fresh {
                 errors.append(WorkbookError(.check, file: chapter.path, line: region.startMarker,
                     "output of snippet '\(snippet.id)' changed; run `workbook fix` to accept it\n"
                     + LineDiff.unified(old: region.content, new: fresh, oldName: "recorded", newName: "computed")))

@@ -5,7 +5,10 @@
 /// newline — stays exactly as it was, so a second `fix` changes nothing.
 public enum OutputFixer {
     public static func fixedText(_ chapter: Chapter, outputs: [SnippetOutput]) -> String {
-        var lines = chapter.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = TextLines.split(chapter.text)
+        // In a CRLF chapter the lines the tool writes end in CRLF too.
+        let ending = chapter.usesCRLF ? "\r" : ""
+        func regionLines(_ output: SnippetOutput) -> [String] { RegionRenderer.lines(for: output).map { $0 + ending } }
         // Bottom-up, so earlier line numbers stay valid while later ones change.
         let edits = zip(chapter.snippets, outputs).sorted { $0.0.fenceStart > $1.0.fenceStart }
         for (snippet, output) in edits {
@@ -13,11 +16,11 @@ public enum OutputFixer {
             let wanted = snippet.showsOutput && snippet.hasExplicitID && !output.isEmpty
             switch (region, wanted) {
             case (let region?, true):
-                lines.replaceSubrange(region.startMarker..<(region.endMarker - 1), with: RegionRenderer.lines(for: output))
+                lines.replaceSubrange(region.startMarker..<(region.endMarker - 1), with: regionLines(output))
             case (let region?, false):
                 lines.removeSubrange((region.startMarker - 1)..<region.endMarker)
             case (nil, true):
-                lines.insert(contentsOf: ["<!-- output: \(snippet.id) -->"] + RegionRenderer.lines(for: output) + ["<!-- end output -->"],
+                lines.insert(contentsOf: ["<!-- output: \(snippet.id) -->\(ending)"] + regionLines(output) + ["<!-- end output -->\(ending)"],
                              at: snippet.fenceEnd)
             case (nil, false):
                 break

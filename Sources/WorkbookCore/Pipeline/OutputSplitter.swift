@@ -17,7 +17,7 @@ public enum OutputSplitter {
             text = []
         }
 
-        var lines = stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = TextLines.split(stdout)
         if lines.last == "" { lines.removeLast() }
         for line in lines {
             guard line.hasPrefix(OutputProtocol.prefix) else {

@@ -8,11 +8,11 @@ public enum RegionRenderer {
         for segment in output.segments {
             switch segment {
             case .text(let text), .figure(json: _, ascii: let text):
-                let body = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                let body = TextLines.split(text)
                 let fence = fence(for: body)
                 blocks.append([fence + "text"] + body + [fence])
             case .markdown(let markdown):
-                blocks.append(markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + [""])
+                blocks.append(TextLines.split(markdown) + [""])
             }
         }
         var lines: [String] = []

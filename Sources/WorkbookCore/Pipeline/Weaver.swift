@@ -9,7 +9,7 @@ public enum Weaver {
     public static let figurePlaceholderPrefix = "WORKBOOK-FIGURE-"
 
     public static func markdown(for chapter: Chapter, outputs: [SnippetOutput]) -> String {
-        var lines = chapter.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = TextLines.split(chapter.text)
         // (first 0-based line, how many lines, what replaces them); count 0 inserts.
         var edits: [(start: Int, count: Int, replacement: [String])] = []
         var figureIndex = 0
