@@ -78,6 +78,8 @@ import Testing
         expectError(#"{"hidden_size":4096,"num_attention_heads":0,"rope_theta":1e4}"#, key: "num_attention_heads", containing: "positive")
         expectError(#"{"hidden_size":"4096","num_attention_heads":32,"rope_theta":1e4}"#, key: "hidden_size", containing: "expected a number")
         expectError(#"{"head_dim":64}"#, key: "rope_theta", containing: "missing")
+        expectError(#"{"head_dim":1e12,"rope_theta":1e4}"#, key: "head_dim", containing: "between 1 and")
+        expectError(#"{"hidden_size":4096,"num_attention_heads":8192,"rope_theta":1e4}"#, key: "hidden_size", containing: "plausible")
         expectError(#"{"head_dim":64,"rope_theta":-3}"#, key: "rope_theta", containing: "greater than 1")
         expectError(#"{"head_dim":64,"rope_theta":1e4,"rope_scaling":{"type":"wobble","factor":2}}"#, key: "rope_scaling.type", containing: "unknown rope type")
         expectError(#"{"head_dim":64,"rope_theta":1e4,"rope_scaling":{"type":"linear","factor":0}}"#, key: "rope_scaling.factor", containing: "positive")

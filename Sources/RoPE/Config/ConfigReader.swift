@@ -55,9 +55,15 @@ struct ConfigReader {
         }
     }
 
+    /// Real heads have 64–256 dimensions; far beyond that a config is wrong, and computing with it would only
+    /// exhaust memory.
+    static let largestHeadDim = 65_536
+
     private func resolveHeadDim() throws -> Int {
         if let explicit = try integer("head_dim", in: top, at: "head_dim") {
-            guard explicit > 0 else { throw ConfigError(key: "head_dim", "must be positive, got \(explicit)") }
+            guard explicit > 0, explicit <= Self.largestHeadDim else {
+                throw ConfigError(key: "head_dim", "must be between 1 and \(Self.largestHeadDim), got \(explicit)")
+            }
             return explicit
         }
         guard let hidden = try integer("hidden_size", in: top, at: "hidden_size") else {
@@ -68,6 +74,9 @@ struct ConfigReader {
         }
         guard heads > 0 else { throw ConfigError(key: "num_attention_heads", "must be positive, got \(heads)") }
         guard hidden > 0 else { throw ConfigError(key: "hidden_size", "must be positive, got \(hidden)") }
+        guard hidden / heads >= 1, hidden / heads <= Self.largestHeadDim else {
+            throw ConfigError(key: "hidden_size", "hidden_size / num_attention_heads = \(hidden / heads) is not a plausible head size (1…\(Self.largestHeadDim))")
+        }
         return hidden / heads
     }
 

@@ -44,7 +44,8 @@ public struct ModelRoPEConfig: Sendable, Equatable {
         guard let originalContext else { return nil }
         if case .none = scaling { return maxPositionEmbeddings ?? originalContext }
         if let maxPositionEmbeddings, maxPositionEmbeddings > originalContext { return maxPositionEmbeddings }
-        return Int((Double(originalContext) * scaling.factor).rounded())
+        let scaled = (Double(originalContext) * scaling.factor).rounded()
+        return scaled.isFinite && scaled < 1e15 ? Int(scaled) : nil     // a hostile factor must not trap
     }
 
     /// Reads a config.json document.
