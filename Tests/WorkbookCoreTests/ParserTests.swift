@@ -111,3 +111,30 @@ import Testing
         #expect(OutputChecker.drift(in: reparsed, outputs: outputs).isEmpty)
     }
 }
+
+@Suite struct BookLoaderTests {
+    func book(_ files: [String: String]) throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-book-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Chapters"), withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(to: root.appendingPathComponent("Chapters/\(name)"), atomically: true, encoding: .utf8) }
+        return root
+    }
+
+    @Test func orderFromFileNamesThenSummary() throws {
+        let root = try book(["02-b.md": "# B", "01-a.md": "# A", "index.md": "# Home", "03-c.md": "# C"])
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try BookLoader(root: root).load().map(\.path) == ["Chapters/01-a.md", "Chapters/02-b.md", "Chapters/03-c.md"])
+        #expect(BookLoader(root: root).landing() == "# Home")
+        try "# Summary\n\n- [C](03-c.md)\n- [A](01-a.md)\n".write(to: root.appendingPathComponent("Chapters/SUMMARY.md"), atomically: true, encoding: .utf8)
+        #expect(try BookLoader(root: root).load().map(\.path) == ["Chapters/03-c.md", "Chapters/01-a.md", "Chapters/02-b.md"])
+        try "- [X](09-missing.md)\n".write(to: root.appendingPathComponent("Chapters/SUMMARY.md"), atomically: true, encoding: .utf8)
+        #expect(throws: WorkbookError(.load, file: "Chapters/SUMMARY.md", line: 1, "lists '09-missing.md', which is not in Chapters/")) {
+            try BookLoader(root: root).load()
+        }
+    }
+
+    @Test func noChapterFolderIsAClearError() {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-empty-\(UUID().uuidString)")
+        #expect(throws: WorkbookError.self) { try BookLoader(root: root).load() }
+    }
+}

@@ -111,7 +111,7 @@ public struct SiteRenderer: Sendable {
             let html = compose(template, title: page.title, body: body, current: page.name, pages: pages, footer: page.footer,
                                previous: index > 0 ? pages[index - 1] : nil, next: index + 1 < pages.count ? pages[index + 1] : nil)
             try write(html, to: staging.appendingPathComponent("\(page.name).html"))
-            searchEntries += fragment.searchEntries(page: "\(page.name).html", title: page.title)
+            searchEntries += SearchIndex.entries(page: "\(page.name).html", title: page.title, body: fragment.body)
         }
         try write(SearchIndex.script(searchEntries), to: staging.appendingPathComponent("assets/search-index.js"))
         let landingBody = fragments["index"]?.body ?? "<h1>\(escape(bookTitle))</h1>"
@@ -128,19 +128,9 @@ public struct SiteRenderer: Sendable {
         return report
     }
 
-    final class Fragment: @unchecked Sendable {
-        let toc: String
-        let body: String
-        /// The page's search entries, computed once per fragment (regexes over 100 kB of HTML are not free).
-        private var entries: [SearchIndex.Entry]?
-
-        func searchEntries(page: String, title: String) -> [SearchIndex.Entry] {
-            if let entries { return entries }
-            let computed = SearchIndex.entries(page: page, title: title, body: body)
-            entries = computed
-            return computed
-        }
-
+    struct Fragment: Sendable {
+        var toc: String
+        var body: String
         init(_ html: String) {
             let parts = html.components(separatedBy: "<!--WORKBOOK-BODY-->")
             toc = Self.withoutTitleLevel(parts.first ?? "")

@@ -41,6 +41,10 @@ public struct Toolchain: Sendable {
     }
 
     /// swiftc arguments that compile one chapter program against the runtime.
+    ///
+    /// Snippets are teaching code run as one `main.swift`; in the Swift 6 language mode its top-level variables are
+    /// main-actor isolated and every helper function a chapter declares would need annotations to read them. The
+    /// library and the tool are Swift 6; chapter programs use the Swift 5 mode (strict concurrency off).
     func compileArguments(source: URL, output: URL, moduleCache: URL) -> [String] {
         let bin = runtimeDirectory.path
         return ["-Onone", "-swift-version", "5", "-I", "\(bin)/Modules", "-L", bin, "-lWorkbookRuntime",
