@@ -130,7 +130,6 @@ public enum Workbook {
         lap("compile+run wall")
 
         // check or fix
-        var pages: [SitePage] = []
         for (chapter, outcome) in zip(toRun, outcomes) {
             report.errors += outcome.errors
             report.outputs[chapter.path] = outcome.outputs
@@ -149,10 +148,6 @@ public enum Workbook {
                     report.errors.append(WorkbookError(.fix, file: chapter.path, "cannot write the fixed chapter: \(error.localizedDescription)"))
                 }
             }
-            pages.append(SitePage(name: chapter.name, title: chapter.title, summary: chapter.summary,
-                                  markdown: Weaver.markdown(for: chapter, outputs: outcome.outputs),
-                                  figures: Weaver.figures(in: outcome.outputs),
-                                  footer: footer(chapter: chapter, computedAt: outcome.computedAt)))
         }
         lap(options.mode == .fix ? "fix" : "check")
 
@@ -165,12 +160,20 @@ public enum Workbook {
             report.errors.append(WorkbookError(.setup, "pandoc not found on PATH; install it (apt-get install pandoc, or `make site` as root)"))
             return report
         }
+        // weave: every chapter ran and checked clean, so its fresh outputs are what the chapter records
+        let pages = zip(toRun, outcomes).map { chapter, outcome in
+            SitePage(name: chapter.name, title: chapter.title, summary: chapter.summary,
+                     markdown: Weaver.markdown(for: chapter, outputs: outcome.outputs),
+                     figures: Weaver.figures(in: outcome.outputs), footer: footer(chapter: chapter, computedAt: outcome.computedAt))
+        }
+        let landing = BookLoader(root: options.root).landing()
+        let bookTitle = landing.flatMap { MarkdownBlocks.parse($0).headings.first { $0.level == 1 }?.text } ?? "Course"
         let renderer = SiteRenderer(pandoc: pandoc, themeDirectory: options.root.appendingPathComponent("site/theme"),
                                     outputDirectory: options.siteDirectory,
                                     cacheDirectory: options.cacheDirectory.appendingPathComponent("pages"), jobs: options.jobs,
-                                    bookTitle: "Rotary Position Embedding, computed")
+                                    bookTitle: bookTitle)
         do {
-            let rendered = try renderer.render(pages: pages, landing: BookLoader(root: options.root).landing())
+            let rendered = try renderer.render(pages: pages, landing: landing)
             report.pagesRendered = rendered.rendered
             report.pagesReused = rendered.reused
             report.sitePath = options.siteDirectory.appendingPathComponent("index.html").path
