@@ -32,7 +32,8 @@ struct Apply: ParsableCommand {
                 print(JSONValue.array(rotated.map { .array($0.map(JSONValue.number)) }).serialized)
             } else {
                 for (p, v) in zip(positionList, rotated) {
-                    print("position \(JSONValue.format(p)): " + v.map(\.description).joined(separator: " "))
+                    // Round-trip precision; −0.0 (a zero times a negative cosine) prints as 0.
+                    print("position \(JSONValue.format(p)): " + v.map { ($0 == 0 ? 0 : $0).description }.joined(separator: " "))
                 }
             }
         }
