@@ -18,7 +18,12 @@ public enum Frequencies {
 
     /// inv_freq_i = 1 / base^(2i/dim) for i in 0..<dim/2 (float64 evaluation of transformers' formula).
     public static func inverse(rotaryDim dim: Int, base: Double) -> [Double] {
-        (0..<dim / 2).map { 1.0 / pow(base, Double(2 * $0) / Double(dim)) }
+        (0..<dim / 2).map { inverse(pair: $0, rotaryDim: dim, base: base) }
+    }
+
+    /// inv_freq_i alone.
+    public static func inverse(pair i: Int, rotaryDim dim: Int, base: Double) -> Double {
+        1.0 / pow(base, Double(2 * i) / Double(dim))
     }
 
     /// λ_i = 2π / θ_i: how many tokens pair i needs for one full turn.

@@ -12,8 +12,8 @@ public enum Sinusoidal {
     public static func interleaved(position: Double, dimension: Int, base: Double = 10_000) -> [Double] {
         precondition(dimension > 0 && dimension % 2 == 0, "the model dimension must be a positive even number")
         var row = [Double](repeating: 0, count: dimension)
-        for i in 0..<dimension / 2 {
-            let angle = position * frequency(pair: i, dimension: dimension, base: base)
+        for (i, omega) in Frequencies.inverse(rotaryDim: dimension, base: base).enumerated() {
+            let angle = position * omega
             row[2 * i] = sin(angle)
             row[2 * i + 1] = cos(angle)
         }
@@ -34,6 +34,6 @@ public enum Sinusoidal {
 
     /// ω_i = base^(−2i/d): pair i's angular frequency in radians per position.
     public static func frequency(pair i: Int, dimension: Int, base: Double = 10_000) -> Double {
-        1.0 / pow(base, Double(2 * i) / Double(dimension))
+        Frequencies.inverse(pair: i, rotaryDim: dimension, base: base)
     }
 }

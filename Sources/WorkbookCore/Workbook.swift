@@ -39,8 +39,6 @@ public struct BuildReport: Sendable {
     public var sitePath: String?
     /// Seconds per stage, in pipeline order (compile and run summed over chapters; the others wall-clock).
     public var stageSeconds: [(String, Double)] = []
-    /// Fresh outputs per chapter path (for the test suite).
-    public var outputs: [String: [SnippetOutput]] = [:]
     public var parsedChapters: [Chapter] = []
 
     public var succeeded: Bool { errors.isEmpty }
@@ -132,7 +130,6 @@ public enum Workbook {
         // check or fix
         for (chapter, outcome) in zip(toRun, outcomes) {
             report.errors += outcome.errors
-            report.outputs[chapter.path] = outcome.outputs
             if outcome.cached { report.cacheHits += 1 } else { report.compiled += 1 }
             guard outcome.completed else { continue }
             switch options.mode {
@@ -164,7 +161,7 @@ public enum Workbook {
         let pages = zip(toRun, outcomes).map { chapter, outcome in
             SitePage(name: chapter.name, title: chapter.title, summary: chapter.summary,
                      markdown: Weaver.markdown(for: chapter, outputs: outcome.outputs),
-                     figures: Weaver.figures(in: outcome.outputs), footer: footer(chapter: chapter, computedAt: outcome.computedAt))
+                     figures: Weaver.figures(in: chapter, outputs: outcome.outputs), footer: footer(chapter: chapter, computedAt: outcome.computedAt))
         }
         let landing = BookLoader(root: options.root).landing()
         let bookTitle = landing.flatMap { MarkdownBlocks.parse($0).headings.first { $0.level == 1 }?.text } ?? "Course"

@@ -28,10 +28,12 @@ import WorkbookCore
         chapter.map { c in c.snippets.map { Case(chapter: path, snippet: $0.id) } } ?? [Case(chapter: path, snippet: "(parse)")]
     }
 
+    static let toolchain = Result { try Toolchain.locate() }
+
     /// Each chapter compiled and run once, on first use, without the build cache.
     static let runs: [String: ChapterExecutor.Run] = {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-chapter-tests-\(getpid())")
-        guard let toolchain = try? Toolchain.locate() else { return [:] }
+        guard let toolchain = try? toolchain.get() else { return [:] }
         let executor = ChapterExecutor(toolchain: toolchain, bookRoot: root, workDirectory: work, timeout: 120)
         let parsed = chapters.compactMap(\.0)
         let results = ConcurrentMap.map(parsed, jobs: ProcessInfo.processInfo.activeProcessorCount) { executor.execute($0) }
@@ -51,7 +53,7 @@ import WorkbookCore
             return
         }
         let snippet = try #require(chapter.snippets.first { $0.id == testCase.snippet })
-        do { _ = try Toolchain.locate() } catch {
+        do { _ = try Self.toolchain.get() } catch {
             Issue.record("\(error) — run `swift build` before `swift test` (make test does)")
             return
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RoPE
 
 /// |a − b| ≤ tol · max(|a|, |b|, tiny): relative agreement, robust at zero.
 func relativeError(_ a: Double, _ b: Double) -> Double {
@@ -22,15 +23,8 @@ func configData(_ name: String) throws -> Data {
     try Data(contentsOf: repositoryRoot.appendingPathComponent("Configs/\(name)"))
 }
 
-/// A deterministic pseudo-random vector (SplitMix64), so failures reproduce.
+/// A deterministic pseudo-random vector (the library's SplitMix64), so failures reproduce.
 func testVector(_ count: Int, seed: UInt64) -> [Double] {
-    var state = seed
-    return (0..<count).map { _ in
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Double(z >> 11) / Double(1 << 53) * 2 - 1
-    }
+    var generator = SplitMix64(seed: seed)
+    return generator.vector(count)
 }

@@ -107,13 +107,9 @@ struct ConfigReader {
         } else if ropeKey == "rope_parameters" { type = "default"; typePath = "rope_parameters.rope_type" }
         else { throw ConfigError(key: "\(ropeKey).rope_type", "missing; expected one of \(Self.knownTypes)") }
 
-        func factor(required: Bool = true, derived: Double? = nil) throws -> Double {
-            let path = "\(ropeKey).factor"
-            guard let f = try number("factor", in: ropeDict, at: path) ?? derived else {
-                throw ConfigError(key: path, "missing; rope_type \"\(type)\" needs a scaling factor")
-            }
-            guard f.isFinite, f > 0 else {
-                throw ConfigError(key: path, "must be a finite positive number, got \(JSONValue.format(f))")
+        func factor(derived: Double? = nil) throws -> Double {
+            guard let f = try positiveNumber("factor") ?? derived else {
+                throw ConfigError(key: "\(ropeKey).factor", "missing; rope_type \"\(type)\" needs a scaling factor")
             }
             return f
         }
@@ -149,7 +145,6 @@ struct ConfigReader {
             case .bool(let b)?: truncate = b
             case let other?: throw ConfigError(key: "\(ropeKey).truncate", "is \(other.kindName); expected true or false")
             }
-            // transformers reads beta_fast/beta_slow with `or`, so 0 falls back to the default too.
             let betaFast = try positiveOrDefault("beta_fast", 32)
             let betaSlow = try positiveOrDefault("beta_slow", 1)
             return .yarn(YaRNScaling(
@@ -157,7 +152,7 @@ struct ConfigReader {
                 betaFast: betaFast, betaSlow: betaSlow,
                 mscale: try number("mscale", in: ropeDict, at: "\(ropeKey).mscale"),
                 mscaleAllDim: try number("mscale_all_dim", in: ropeDict, at: "\(ropeKey).mscale_all_dim"),
-                attentionFactor: try attentionFactor(), truncate: truncate))
+                attentionFactor: try positiveNumber("attention_factor"), truncate: truncate))
         case "llama3":
             let orig = try requireOrig()
             let low = try requiredNumber("low_freq_factor")
@@ -175,7 +170,7 @@ struct ConfigReader {
                 shortFactor: try factorList("short_factor", count: pairs),
                 longFactor: try factorList("long_factor", count: pairs),
                 factor: try factor(derived: derivedFactor), originalMaxPositionEmbeddings: orig,
-                attentionFactor: try attentionFactor()))
+                attentionFactor: try positiveNumber("attention_factor")))
         default:
             throw ConfigError(key: typePath, "unknown rope type \"\(type)\"; expected one of \(Self.knownTypes)")
         }
@@ -201,25 +196,23 @@ struct ConfigReader {
         return Int(n)
     }
 
+    /// A key of the rope dict that, when present, must be a finite positive number.
+    private func positiveNumber(_ name: String) throws -> Double? {
+        let path = "\(ropeKey).\(name)"
+        guard let n = try number(name, in: ropeDict, at: path) else { return nil }
+        guard n.isFinite, n > 0 else { throw ConfigError(key: path, "must be a finite positive number, got \(JSONValue.format(n))") }
+        return n
+    }
+
     private func requiredNumber(_ name: String) throws -> Double {
-        let path = "\(ropeKey).\(name)"
-        guard let n = try number(name, in: ropeDict, at: path) else { throw ConfigError(key: path, "missing; expected a number") }
-        guard n.isFinite, n > 0 else { throw ConfigError(key: path, "must be a finite positive number, got \(JSONValue.format(n))") }
+        guard let n = try positiveNumber(name) else { throw ConfigError(key: "\(ropeKey).\(name)", "missing; expected a number") }
         return n
     }
 
+    /// transformers reads beta_fast / beta_slow with Python's `or`, so 0 (and absence) mean the default.
     private func positiveOrDefault(_ name: String, _ fallback: Double) throws -> Double {
-        let path = "\(ropeKey).\(name)"
-        guard let n = try number(name, in: ropeDict, at: path), n != 0 else { return fallback }
-        guard n.isFinite, n > 0 else { throw ConfigError(key: path, "must be a finite positive number, got \(JSONValue.format(n))") }
-        return n
-    }
-
-    private func attentionFactor() throws -> Double? {
-        let path = "\(ropeKey).attention_factor"
-        guard let n = try number("attention_factor", in: ropeDict, at: path) else { return nil }
-        guard n.isFinite, n > 0 else { throw ConfigError(key: path, "must be a finite positive number, got \(JSONValue.format(n))") }
-        return n
+        if case .number(0)? = ropeDict[name] { return fallback }
+        return try positiveNumber(name) ?? fallback
     }
 
     private func factorList(_ name: String, count: Int) throws -> [Double] {

@@ -36,7 +36,7 @@ public struct LongRoPEScaling: Sendable, Equatable {
     public func frequencies(rotaryDim: Int, base: Double, sequenceLength: Int?) -> ScaledFrequencies {
         let ext = usesLongFactors(sequenceLength: sequenceLength) ? longFactor : shortFactor
         precondition(ext.count == rotaryDim / 2, "LongRoPE needs one factor per pair")
-        let inv = (0..<rotaryDim / 2).map { 1.0 / (ext[$0] * pow(base, Double(2 * $0) / Double(rotaryDim))) }
+        let inv = zip(Frequencies.inverse(rotaryDim: rotaryDim, base: base), ext).map { $0 / $1 }
         return ScaledFrequencies(inverseFrequencies: inv, attentionFactor: resolvedAttentionFactor)
     }
 }

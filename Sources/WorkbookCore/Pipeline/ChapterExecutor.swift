@@ -16,6 +16,7 @@ public struct ChapterExecutor: Sendable {
     public var bookRoot: URL
     public var workDirectory: URL
     public var timeout: Double
+    var moduleCache: URL { workDirectory.appendingPathComponent("module-cache") }
 
     public init(toolchain: Toolchain, bookRoot: URL, workDirectory: URL, timeout: Double) {
         self.toolchain = toolchain
@@ -46,9 +47,8 @@ public struct ChapterExecutor: Sendable {
         let compileStart = Date()
         let compiled: Subprocess.Result
         do {
-            compiled = try Subprocess.run(toolchain.swiftc, toolchain.compileArguments(
-                source: source, output: binary, moduleCache: workDirectory.appendingPathComponent("module-cache")),
-                in: bookRoot, timeout: max(timeout, 120))
+            compiled = try Subprocess.run(toolchain.swiftc, toolchain.compileArguments(source: source, output: binary, moduleCache: moduleCache),
+                                          in: bookRoot, timeout: max(timeout, 120))
         } catch {
             run.errors.append(WorkbookError(.compile, file: chapter.path, "cannot start swiftc: \(error.localizedDescription)"))
             return run
@@ -108,8 +108,7 @@ public struct ChapterExecutor: Sendable {
     /// without), rerun with Swift's backtracer, and take the first frame that points into the chapter.
     func locateTrap(_ chapter: Chapter, source: URL) -> (Int, Int?)? {
         let binary = source.deletingLastPathComponent().appendingPathComponent("chapter-debug")
-        let arguments = ["-g"] + toolchain.compileArguments(source: source, output: binary,
-                                                           moduleCache: workDirectory.appendingPathComponent("module-cache"))
+        let arguments = ["-g"] + toolchain.compileArguments(source: source, output: binary, moduleCache: moduleCache)
         guard let compiled = try? Subprocess.run(toolchain.swiftc, arguments, in: bookRoot, timeout: max(timeout, 120)),
               compiled.status == 0 else { return nil }
         var environment = ProcessInfo.processInfo.environment

@@ -37,8 +37,6 @@ public enum Weaver {
                     }
                 }
                 replacement += ["</div>"]
-            } else {
-                figureIndex += output.segments.filter { if case .figure = $0 { true } else { false } }.count
             }
             if let region = chapter.region(for: snippet) {
                 edits.append((region.startMarker - 1, region.endMarker - region.startMarker + 1, replacement))
@@ -61,7 +59,8 @@ public enum Weaver {
     }
 
     /// The chart JSON of every figure in the chapter, in the order of their placeholders.
-    public static func figures(in outputs: [SnippetOutput]) -> [String] {
-        outputs.flatMap { $0.segments.compactMap { if case .figure(let json, _) = $0 { json } else { nil } } }
+    public static func figures(in chapter: Chapter, outputs: [SnippetOutput]) -> [String] {
+        zip(chapter.snippets, outputs).filter { $0.0.showsOutput }
+            .flatMap { $0.1.segments.compactMap { if case .figure(let json, _) = $0 { json } else { nil } } }
     }
 }
