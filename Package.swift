@@ -6,14 +6,13 @@ let package = Package(
     products: [
         // MARK: - Public API
         .library(name: "RoPE", targets: ["RoPE"]),
-        // What chapter snippets link against: the math and the presentation helpers, as one shared library,
-        // so that `workbook` can compile a chapter with plain `swiftc` in a fraction of a second.
-        .library(name: "WorkbookRuntime", type: .dynamic, targets: ["RoPE", "Presentation"]),
         .executable(name: "rope", targets: ["rope"]),
         .executable(name: "workbook", targets: ["workbook"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // book.toml (TOML, as mdBook's); about 30 s of C++ on a first build.
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // MARK: - The RoPE library and its command
@@ -26,8 +25,10 @@ let package = Package(
         .systemLibrary(
             name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        // The helpers snippets call (show, check, Table, Chart). WorkbookCore reads their output protocol; every
+        // book's runtime compiles these same sources as the module WorkbookHelpers (RuntimeBuilder).
         .target(name: "Presentation"),
-        .target(name: "WorkbookCore", dependencies: ["CCmarkGFM", "Presentation", "RoPE"]),
+        .target(name: "WorkbookCore", dependencies: ["CCmarkGFM", "Presentation", "TOMLKit"]),
         .executableTarget(
             name: "workbook",
             dependencies: ["WorkbookCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -38,7 +39,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "RoPETests", dependencies: ["RoPE"], exclude: ["References"]),
         .testTarget(name: "RopeCommandTests", dependencies: ["rope"]),
-                .testTarget(name: "WorkbookCoreTests", dependencies: ["WorkbookCore", "Presentation"], exclude: ["Fixtures"]),
+        .testTarget(name: "WorkbookCoreTests", dependencies: ["WorkbookCore", "Presentation"], exclude: ["Fixtures"]),
         .testTarget(name: "ChapterTests", dependencies: ["WorkbookCore"]),
         .testTarget(name: "BrowserTests", dependencies: ["WorkbookCore"]),
     ]

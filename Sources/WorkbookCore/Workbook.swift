@@ -1,5 +1,4 @@
 import Foundation
-import RoPE
 
 /// What one `workbook` run should do.
 public struct BuildOptions: Sendable {
@@ -12,8 +11,12 @@ public struct BuildOptions: Sendable {
     public var chapters: [String] = []
     public var force = false
     public var jobs = ProcessInfo.processInfo.activeProcessorCount
-    public var timeout: Double = 60
+    /// Seconds per chapter program; nil: book.toml's `snippets.timeout`, else 60.
+    public var timeout: Double?
+    /// Where the snippet runtime is built and kept (default: the book's `.workbook-cache/runtime`). Books that
+    /// are not packages can share one.
     public var runtimeDirectory: URL?
+    /// Where the site goes; nil: book.toml's `book.output`.
     public var outputDirectory: URL?
     public var showProgress = isatty(2) == 1
 
@@ -21,9 +24,6 @@ public struct BuildOptions: Sendable {
         self.root = root
         self.mode = mode
     }
-
-    var cacheDirectory: URL { root.appendingPathComponent(".workbook-cache") }
-    var siteDirectory: URL { outputDirectory ?? root.appendingPathComponent("site/out") }
 }
 
 /// What happened, for the summary line and for tests.
@@ -66,8 +66,12 @@ public enum Workbook {
         }
 
         // load + parse
+        let book: Book
         let files: [BookLoader.ChapterFile]
-        do { files = try BookLoader(root: options.root).load() } catch {
+        do {
+            book = try Book.open(root: options.root)
+            files = try book.loader.load()
+        } catch {
             report.errors.append(error as? WorkbookError ?? WorkbookError(.load, "\(error)"))
             return report
         }
@@ -91,14 +95,21 @@ public enum Workbook {
 
         // plan + compile + run, chapters in parallel
         let toolchain: Toolchain
-        do { toolchain = try Toolchain.locate(runtimeDirectory: options.runtimeDirectory) } catch {
+        let resources: ToolResources
+        do {
+            resources = try ToolResources.locate()
+            toolchain = try prepareToolchain(book: book, resources: resources, runtimeDirectory: options.runtimeDirectory) { message in
+                if options.showProgress { FileHandle.standardError.write(Data("\(message)\n".utf8)) }
+            }
+        } catch {
             report.errors.append(error as? WorkbookError ?? WorkbookError(.setup, "\(error)"))
             return report
         }
         let toRun = options.mode == .build ? chapters : chapters.filter { selected.contains($0.path) }
-        let cache = BuildCache(directory: options.cacheDirectory)
+        let timeout = options.timeout ?? book.config.timeout ?? 60
+        let cache = BuildCache(directory: book.cacheDirectory)
         let executor = ChapterExecutor(toolchain: toolchain, bookRoot: options.root,
-                                       workDirectory: options.cacheDirectory.appendingPathComponent("build"), timeout: options.timeout)
+                                       workDirectory: book.cacheDirectory.appendingPathComponent("build"), timeout: timeout)
         let progress = Progress(total: toRun.count * 2, enabled: options.showProgress)
         struct Outcome: Sendable {
             var outputs: [SnippetOutput]; var errors: [WorkbookError]; var completed: Bool; var cached: Bool
@@ -161,19 +172,20 @@ public enum Workbook {
         let pages = zip(toRun, outcomes).map { chapter, outcome in
             SitePage(name: chapter.name, title: chapter.title, summary: chapter.summary,
                      markdown: Weaver.markdown(for: chapter, outputs: outcome.outputs),
-                     figures: Weaver.figures(in: chapter, outputs: outcome.outputs), footer: footer(chapter: chapter, computedAt: outcome.computedAt))
+                     figures: Weaver.figures(in: chapter, outputs: outcome.outputs),
+                     footer: footer(chapter: chapter, computedAt: outcome.computedAt, toolchain: toolchain) + (book.config.footer.map { " " + $0 } ?? ""))
         }
-        let landing = BookLoader(root: options.root).landing()
-        let bookTitle = landing.flatMap { MarkdownBlocks.parse($0).headings.first { $0.level == 1 }?.text } ?? "Course"
-        let renderer = SiteRenderer(pandoc: pandoc, themeDirectory: options.root.appendingPathComponent("site/theme"),
-                                    outputDirectory: options.siteDirectory,
-                                    cacheDirectory: options.cacheDirectory.appendingPathComponent("pages"), jobs: options.jobs,
-                                    bookTitle: bookTitle)
+        let landing = book.loader.landing()
+        let siteDirectory = options.outputDirectory ?? book.siteDirectory
+        let renderer = SiteRenderer(pandoc: pandoc, theme: book.theme(resources: resources), outputDirectory: siteDirectory,
+                                    cacheDirectory: book.cacheDirectory.appendingPathComponent("pages"), jobs: options.jobs,
+                                    bookTitle: book.title(landing: landing), language: book.config.language,
+                                    chaptersFolder: book.config.chaptersFolder, footer: book.config.footer)
         do {
             let rendered = try renderer.render(pages: pages, landing: landing)
             report.pagesRendered = rendered.rendered
             report.pagesReused = rendered.reused
-            report.sitePath = options.siteDirectory.appendingPathComponent("index.html").path
+            report.sitePath = siteDirectory.appendingPathComponent("index.html").path
         } catch {
             report.errors.append(error as? WorkbookError ?? WorkbookError(.render, "\(error)"))
         }
@@ -181,22 +193,33 @@ public enum Workbook {
         return report
     }
 
+    /// The compiler and an up-to-date snippet runtime for `book` (built in `runtimeDirectory`, by default the
+    /// book's `.workbook-cache/runtime`).
+    public static func prepareToolchain(book: Book, resources: ToolResources, runtimeDirectory: URL? = nil,
+                                        progress: (String) -> Void = { _ in }) throws -> Toolchain {
+        let builder = RuntimeBuilder(bookRoot: book.root, config: book.config, resources: resources,
+                                     directory: runtimeDirectory ?? book.cacheDirectory.appendingPathComponent("runtime"),
+                                     swiftc: try Toolchain.locateCompiler())
+        return try builder.prepare(progress: progress)
+    }
+
     /// Says when and how a page's numbers were computed.
-    static func footer(chapter: Chapter, computedAt: Date) -> String {
+    static func footer(chapter: Chapter, computedAt: Date, toolchain: Toolchain) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
         let runs = chapter.snippets.filter(\.runs).count
         return "Every number on this page was printed by one of its \(runs) snippets, compiled with <code>swiftc -Onone</code> "
-            + "against the RoPE library \(RoPELibrary.version) and run on \(formatter.string(from: computedAt)); "
+            + "against \(toolchain.imports.map { "<code>\($0)</code>" }.joined(separator: ", ")) (runtime \(toolchain.fingerprint.prefix(8))) "
+            + "and run on \(formatter.string(from: computedAt)); "
             + "the outputs were checked against <code>\(chapter.path)</code> by workbook \(WorkbookVersion.current) when this site was built."
     }
 
     /// Removes the cache and the rendered site.
     public static func clean(root: URL, outputDirectory: URL? = nil) throws {
-        let options = BuildOptions(root: root, mode: .build)
-        for url in [options.cacheDirectory, outputDirectory ?? options.siteDirectory] where FileManager.default.fileExists(atPath: url.path) {
+        let book = try Book.open(root: root)
+        for url in [book.cacheDirectory, outputDirectory ?? book.siteDirectory] where FileManager.default.fileExists(atPath: url.path) {
             try FileManager.default.removeItem(at: url)
         }
     }

@@ -7,23 +7,23 @@ import WorkbookCore
 struct WorkbookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workbook",
-        abstract: "Compile and run every Swift snippet of the chapters, check their outputs, render the HTML course.",
-        subcommands: [Build.self, Check.self, Fix.self, Clean.self],
+        abstract: "Compile and run every Swift snippet of a book's chapters against its package, check their outputs, render the site.",
+        subcommands: [Build.self, Check.self, Fix.self, Clean.self, Init.self],
         defaultSubcommand: Build.self)
 }
 
 struct CommonOptions: ParsableArguments {
     @Argument(help: "Chapters to work on (e.g. 04-decay); all when omitted.") var chapters: [String] = []
-    @Option(help: "The book's root folder (holding Chapters/ and site/).") var root: String = "."
+    @Option(help: "The book's root folder (holding book.toml or Chapters/).") var root: String = "."
     @Flag(help: "Ignore the cache: compile and run the chosen chapters again.") var force = false
     @Option(help: "Chapters compiled in parallel.") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Time limit per chapter program, in seconds.") var timeout: Double = 60
-    @Option(help: "Folder holding libWorkbookRuntime.so (default: next to this executable).") var runtimeDir: String?
-    @Option(help: "Where the site goes (default: ROOT/site/out).") var output: String?
+    @Option(help: "Time limit per chapter program, in seconds (default: book.toml's snippets.timeout, else 60).") var timeout: Double?
+    @Option(help: "Where the snippet runtime is built and kept (default: ROOT/.workbook-cache/runtime).") var runtimeDir: String?
+    @Option(help: "Where the site goes (default: book.toml's book.output, else ROOT/site/out).") var output: String?
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+        if let timeout { guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") } }
     }
 
     func options(_ mode: BuildOptions.Mode) -> BuildOptions {
@@ -66,9 +66,36 @@ struct Fix: ParsableCommand {
 struct Clean: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Remove the cache and the rendered site.")
     @Option(help: "The book's root folder.") var root: String = "."
-    @Option(help: "The site folder (default: ROOT/site/out).") var output: String?
+    @Option(help: "The site folder (default: book.toml's book.output).") var output: String?
     func run() throws {
-        try Workbook.clean(root: URL(fileURLWithPath: root), outputDirectory: output.map { URL(fileURLWithPath: $0) })
+        do {
+            try Workbook.clean(root: URL(fileURLWithPath: root), outputDirectory: output.map { URL(fileURLWithPath: $0) })
+        } catch let error as WorkbookError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
         print("removed .workbook-cache and the site")
+    }
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a book in a Swift package: book.toml, Chapters/index.md and a first chapter; then build it.")
+    @Option(help: "The package's root folder.") var root: String = "."
+    func run() throws {
+        let url = URL(fileURLWithPath: root).standardizedFileURL
+        do {
+            for path in try BookInitializer.initialize(root: url) { print("created \(path)") }
+        } catch let error as WorkbookError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+        print("building the book once (the first build compiles the package's library in release mode) …")
+        var fix = BuildOptions(root: url, mode: .fix)
+        fix.showProgress = true
+        let fixed = Workbook.run(fix)
+        guard fixed.succeeded else { return try finish(fixed) }
+        try finish(Workbook.run(BuildOptions(root: url, mode: .build)))
+        print("next: write chapters in Chapters/, then `workbook fix` (record outputs) and `workbook build`")
     }
 }

@@ -17,7 +17,7 @@ import WorkbookCore
 
     /// Parsing happens at discovery time; a chapter that does not parse becomes one failing case.
     static let chapters: [(Chapter?, [WorkbookError], String)] = {
-        guard let files = try? BookLoader(root: root).load() else { return [] }
+        guard let files = try? Book.open(root: root).loader.load() else { return [] }
         return files.map { file in
             let (chapter, errors) = ChapterParser().parse(path: file.path, text: file.text)
             return (chapter, errors, file.path)
@@ -28,7 +28,10 @@ import WorkbookCore
         chapter.map { c in c.snippets.map { Case(chapter: path, snippet: $0.id) } } ?? [Case(chapter: path, snippet: "(parse)")]
     }
 
-    static let toolchain = Result { try Toolchain.locate() }
+    /// The course's runtime, built (or found up to date) in the repository's `.workbook-cache/runtime`.
+    static let toolchain = Result {
+        try Workbook.prepareToolchain(book: try Book.open(root: root), resources: try ToolResources.locate())
+    }
 
     /// Each chapter compiled and run once, on first use, without the build cache.
     static let runs: [String: ChapterExecutor.Run] = {
@@ -54,7 +57,7 @@ import WorkbookCore
         }
         let snippet = try #require(chapter.snippets.first { $0.id == testCase.snippet })
         do { _ = try Self.toolchain.get() } catch {
-            Issue.record("\(error) — run `swift build` before `swift test` (make test does)")
+            Issue.record("cannot prepare the snippet runtime: \(error)")
             return
         }
         let run = try #require(Self.runs[chapter.path])

@@ -2,20 +2,16 @@ import Foundation
 import Testing
 @testable import WorkbookCore
 
-/// The whole pipeline on small fixture books (Fixtures/good and Fixtures/broken), compiled against the real
-/// runtime library SwiftPM built next to this test binary.
+/// The whole pipeline on small fixture books (Fixtures/good and Fixtures/broken): folders of chapters with no
+/// package, so their runtime is the helpers alone, built once and shared by every test (`TestRuntime`).
 @Suite(.serialized) struct EndToEndTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-    static let theme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("site/theme")
-
-    /// A private copy of a fixture book (fix writes into it), with the course theme.
+    /// A private copy of a fixture book (fix writes into it); it uses the built-in theme.
     func copyOf(_ name: String) throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-e2e-\(name)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("site"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent(name + "/Chapters"),
                                          to: root.appendingPathComponent("Chapters"))
-        try FileManager.default.copyItem(at: Self.theme, to: root.appendingPathComponent("site/theme"))
         return root
     }
 
@@ -25,6 +21,7 @@ import Testing
         options.force = force
         options.showProgress = false
         options.timeout = 20
+        options.runtimeDirectory = TestRuntime.directory
         return Workbook.run(options)
     }
 
@@ -85,6 +82,7 @@ import Testing
         var options = BuildOptions(root: root, mode: .check)
         options.timeout = 2
         options.showProgress = false
+        options.runtimeDirectory = TestRuntime.directory
         let report = Workbook.run(options)
         #expect(report.errors.map(\.description) == ["Chapters/01-loop.md:3: error: [run] time limit of 2 s exceeded in snippet 'spin'; make it faster or raise --timeout"])
     }
@@ -96,6 +94,7 @@ import Testing
         var options = BuildOptions(root: root, mode: .build)
         options.outputDirectory = URL(fileURLWithPath: "/proc/workbook-cannot-write/out")
         options.showProgress = false
+        options.runtimeDirectory = TestRuntime.directory
         let report = Workbook.run(options)
         #expect(report.errors.count == 1 && report.errors[0].stage == .render && report.errors[0].description.contains("cannot write the site"),
                 "\(report.errors)")

@@ -37,7 +37,7 @@ public struct ChapterExecutor: Sendable {
         let binary = folder.appendingPathComponent("chapter")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try ProgramGenerator.source(for: chapter).write(to: source, atomically: true, encoding: .utf8)
+            try ProgramGenerator.source(for: chapter, imports: toolchain.imports).write(to: source, atomically: true, encoding: .utf8)
         } catch {
             run.errors.append(WorkbookError(.compile, file: chapter.path, "cannot write the generated program to \(folder.path): \(error.localizedDescription)"))
             return run

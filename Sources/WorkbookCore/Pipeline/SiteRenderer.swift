@@ -26,19 +26,28 @@ public struct SitePage: Sendable {
 /// prev/next links and footer. The site is assembled in a staging folder and swapped in whole.
 public struct SiteRenderer: Sendable {
     public var pandoc: String
-    public var themeDirectory: URL
+    public var theme: Theme
     public var outputDirectory: URL
     public var cacheDirectory: URL
     public var jobs: Int
     public var bookTitle: String
+    /// The pages' `lang`.
+    public var language: String
+    /// For error messages: where a page's Markdown came from.
+    public var chaptersFolder: String
+    /// The book's own footer HTML (book.toml), shown on the landing page too.
+    public var footer: String?
 
     public static let pandocArguments = ["-f", "gfm+tex_math_dollars", "-t", "html5", "--mathml", "--toc",
                                          "--toc-depth=3", "-s", "--metadata", "title=page"]
 
-    public init(pandoc: String, themeDirectory: URL, outputDirectory: URL, cacheDirectory: URL, jobs: Int,
-                bookTitle: String) {
+    public init(pandoc: String, theme: Theme, outputDirectory: URL, cacheDirectory: URL, jobs: Int,
+                bookTitle: String, language: String = "en", chaptersFolder: String = "Chapters", footer: String? = nil) {
         self.pandoc = pandoc
-        self.themeDirectory = themeDirectory
+        self.theme = theme
+        self.language = language
+        self.chaptersFolder = chaptersFolder
+        self.footer = footer
         self.outputDirectory = outputDirectory
         self.cacheDirectory = cacheDirectory
         self.jobs = jobs
@@ -50,8 +59,8 @@ public struct SiteRenderer: Sendable {
     /// Renders the chapter pages and the landing page (`landing`: the Markdown of Chapters/index.md, if any).
     public func render(pages: [SitePage], landing: String?) throws -> Report {
         let fileManager = FileManager.default
-        let template = try readTheme("page.html")
-        let fragmentTemplate = themeDirectory.appendingPathComponent("fragment.html")
+        let template = try theme.read("page.html")
+        let fragmentTemplate = theme.url("fragment.html")
         let parent = outputDirectory.deletingLastPathComponent()
         let staging = parent.appendingPathComponent(".staging-\(getpid())")
         do {
@@ -63,14 +72,13 @@ public struct SiteRenderer: Sendable {
             throw WorkbookError(.render, file: outputDirectory.path, "cannot write the site: \(error.localizedDescription); check that the folder is writable")
         }
         defer { try? fileManager.removeItem(at: staging) }
-        for asset in (try? fileManager.contentsOfDirectory(atPath: themeDirectory.appendingPathComponent("assets").path)) ?? [] {
-            try fileManager.copyItem(at: themeDirectory.appendingPathComponent("assets/\(asset)"),
-                                     to: staging.appendingPathComponent("assets/\(asset)"))
+        for asset in theme.assets() {
+            try fileManager.copyItem(at: asset.url, to: staging.appendingPathComponent("assets/\(asset.name)"))
         }
 
         // Fragments, in parallel: the cache answers for unchanged pages.
         let allPages = pages + (landing.map { [SitePage(name: "index", title: bookTitle, summary: "", markdown: $0, figures: [])] } ?? [])
-        let fragmentKeyBase = ContentHash.of(try readTheme("fragment.html"), Self.pandocArguments.joined(separator: " "), WorkbookVersion.current)
+        let fragmentKeyBase = ContentHash.of(try theme.read("fragment.html"), Self.pandocArguments.joined(separator: " "), WorkbookVersion.current)
         let results = ConcurrentMap.map(allPages, jobs: jobs) { page -> Swift.Result<(Fragment, Bool), WorkbookError> in
             let key = ContentHash.of(fragmentKeyBase, page.markdown)
             let cached = cacheDirectory.appendingPathComponent("\(page.name).\(key).html")
@@ -79,7 +87,7 @@ public struct SiteRenderer: Sendable {
                 let run = try Subprocess.run(pandoc, Self.pandocArguments + ["--template", fragmentTemplate.path],
                                              timeout: 120, input: Data(page.markdown.utf8))
                 guard run.status == 0 else {
-                    return .failure(WorkbookError(.render, file: "Chapters/\(page.name).md", "pandoc failed: \(run.stderrText.prefix(500))"))
+                    return .failure(WorkbookError(.render, file: "\(chaptersFolder)/\(page.name).md", "pandoc failed: \(run.stderrText.prefix(500))"))
                 }
                 // Replace older fragments of this page, then store this one.
                 for old in (try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory.path)) ?? []
@@ -120,7 +128,8 @@ public struct SiteRenderer: Sendable {
         }.joined(separator: "\n") + "\n</ol>"
         try write(compose(template, title: bookTitle, body: landingBody + "\n<h2 id=\"chapters\">Chapters</h2>\n" + list,
                           current: "index", pages: pages,
-                          footer: "Built by workbook \(WorkbookVersion.current) from the Markdown chapters; each page says when its numbers were computed.",
+                          footer: "Built by workbook \(WorkbookVersion.current) from the Markdown chapters; each page says when its numbers were computed."
+                            + (footer.map { " " + $0 } ?? ""),
                           previous: nil, next: pages.first),
                   to: staging.appendingPathComponent("index.html"))
 
@@ -183,16 +192,11 @@ public struct SiteRenderer: Sendable {
         ].joined(separator: "\n")
         let values = [
             "title": escape(title), "book_title": escape(bookTitle), "sidebar": sidebar, "body": body,
+            "language": escape(language), "book_id": escape(ContentHash.of(bookTitle).prefix(12).description),
             "navigation": navigation, "progress": progress, "footer": footer, "page": current,
             "progress_percent": position.map { String(Int((Double($0 + 1) / Double(max(pages.count, 1)) * 100).rounded())) } ?? "0",
         ]
         return PageTemplate(template).render(values)
-    }
-
-    func readTheme(_ name: String) throws -> String {
-        do { return try String(contentsOf: themeDirectory.appendingPathComponent(name), encoding: .utf8) } catch {
-            throw WorkbookError(.render, file: themeDirectory.appendingPathComponent(name).path, "cannot read the theme file: \(error.localizedDescription)")
-        }
     }
 
     func write(_ text: String, to url: URL) throws {

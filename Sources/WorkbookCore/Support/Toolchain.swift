@@ -1,43 +1,34 @@
 import Foundation
 
-/// Where the compiler, the snippet runtime and pandoc are, found once per build.
+/// The compiler and the snippet runtime a build compiles chapters with (`RuntimeBuilder.prepare` makes one).
 public struct Toolchain: Sendable {
     public var swiftc: String
-    /// The folder holding `libWorkbookRuntime.so` and `Modules/RoPE.swiftmodule` (SwiftPM's bin path).
+    /// The folder holding `libWorkbookRuntime.so` and `Modules/*.swiftmodule`.
     public var runtimeDirectory: URL
-    /// Changes whenever the runtime library or the compiler changes: part of every chapter's cache key.
+    /// Modules every chapter program imports (the package's libraries, then the helpers).
+    public var imports: [String]
+    /// Changes whenever the runtime or the compiler changes: part of every chapter's cache key.
     public var fingerprint: String
 
-    public static let runtimeLibraryName = "libWorkbookRuntime.so"
-
-    /// Finds the toolchain. `runtimeDirectory` defaults to the folder of the running executable (where SwiftPM put
-    /// `workbook`, next to the library it built).
-    public static func locate(runtimeDirectory: URL? = nil) throws -> Toolchain {
-        let environment = ProcessInfo.processInfo.environment
-        guard let swiftc = Subprocess.which(environment["SWIFTC"] ?? "swiftc") ?? Subprocess.which("/opt/swift/usr/bin/swiftc") else {
-            throw WorkbookError(.setup, "swiftc not found on PATH; install Swift 6 or set SWIFTC to the compiler's path")
-        }
-        let candidates = [runtimeDirectory, environment["WORKBOOK_RUNTIME_DIR"].map { URL(fileURLWithPath: $0) },
-                          Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent()].compactMap { $0 }
-        guard let directory = candidates.first(where: isRuntimeDirectory) else {
-            throw WorkbookError(.setup, "the snippet runtime (\(runtimeLibraryName) and its modules) was not found in "
-                + candidates.map(\.path).joined(separator: ", ") + "; run `swift build` first, or pass --runtime-dir")
-        }
-        var hash = ContentHash()
-        hash.update(swiftc)
-        for file in [runtimeLibraryName, "Modules/RoPE.swiftmodule", "Modules/Presentation.swiftmodule"] {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(file).path)
-            hash.update("\(file) \((attributes?[.size] as? Int) ?? -1) \((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1)")
-        }
-        if let attributes = try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: swiftc).resolvingSymlinksInPath().path) {
-            hash.update("\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1)")
-        }
-        return Toolchain(swiftc: swiftc, runtimeDirectory: directory, fingerprint: hash.hex)
+    public init(swiftc: String, runtimeDirectory: URL, imports: [String], fingerprint: String) {
+        self.swiftc = swiftc
+        self.runtimeDirectory = runtimeDirectory
+        self.imports = imports
+        self.fingerprint = fingerprint
     }
 
-    static func isRuntimeDirectory(_ url: URL) -> Bool {
-        FileManager.default.fileExists(atPath: url.appendingPathComponent(runtimeLibraryName).path)
-            && FileManager.default.fileExists(atPath: url.appendingPathComponent("Modules/RoPE.swiftmodule").path)
+    /// `SWIFTC` when set (it must exist), else `swiftc` on the PATH, else the toolchain's usual place.
+    public static func locateCompiler() throws -> String {
+        if let chosen = ProcessInfo.processInfo.environment["SWIFTC"] {
+            guard let found = Subprocess.which(chosen) else {
+                throw WorkbookError(.setup, "SWIFTC=\(chosen) is not an executable; point it at swiftc or unset it")
+            }
+            return found
+        }
+        guard let swiftc = Subprocess.which("swiftc") ?? Subprocess.which("/opt/swift/usr/bin/swiftc") else {
+            throw WorkbookError(.setup, "swiftc not found on PATH; install Swift 6 or set SWIFTC to the compiler's path")
+        }
+        return swiftc
     }
 
     /// swiftc arguments that compile one chapter program against the runtime.
@@ -47,7 +38,7 @@ public struct Toolchain: Sendable {
     /// library and the tool are Swift 6; chapter programs use the Swift 5 mode (strict concurrency off).
     func compileArguments(source: URL, output: URL, moduleCache: URL) -> [String] {
         let bin = runtimeDirectory.path
-        return ["-Onone", "-swift-version", "5", "-I", "\(bin)/Modules", "-L", bin, "-lWorkbookRuntime",
+        return ["-Onone", "-swift-version", "5", "-I", "\(bin)/Modules", "-L", bin, "-l\(RuntimeBuilder.libraryName)",
                 "-Xlinker", "-rpath", "-Xlinker", bin, "-module-cache-path", moduleCache.path,
                 "-module-name", "Chapter", source.path, "-o", output.path]
     }

@@ -15,12 +15,14 @@ for (const block of document.querySelectorAll("div.sourceCode")) {
   block.appendChild(button);
 }
 (function () {
+  // One key per book, so two books opened from file:// keep their own progress.
+  const visitedKey = "workbook-visited-" + (document.querySelector(".sidebar")?.dataset.book || "book");
   let visited = [];
-  try { visited = JSON.parse(localStorage.getItem("rope-course-visited") || "[]"); } catch (e) { visited = []; }
+  try { visited = JSON.parse(localStorage.getItem(visitedKey) || "[]"); } catch (e) { visited = []; }
   const page = document.querySelector(".sidebar")?.dataset.page;
   if (page && page !== "index" && !visited.includes(page)) {
     visited.push(page);
-    try { localStorage.setItem("rope-course-visited", JSON.stringify(visited)); } catch (e) { /* storage may be off */ }
+    try { localStorage.setItem(visitedKey, JSON.stringify(visited)); } catch (e) { /* storage may be off */ }
   }
   for (const link of document.querySelectorAll(".sidebar li a, .chapter-list li > a")) {
     const name = link.getAttribute("href").replace(/\.html.*$/, "");

@@ -1,0 +1,39 @@
+import Foundation
+
+/// A book: its root folder (a Swift package, usually) and its settings, with the folders they resolve to.
+public struct Book: Sendable {
+    public var root: URL
+    public var config: BookConfig
+
+    public init(root: URL, config: BookConfig) {
+        self.root = root
+        self.config = config
+    }
+
+    /// Reads `book.toml` (defaults without one) and checks that the chapters folder exists.
+    public static func open(root: URL) throws -> Book {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw WorkbookError(.load, file: root.path, "is not a folder; pass the book's root folder (the one holding book.toml or Chapters/)")
+        }
+        return Book(root: root, config: try BookConfig.load(root: root))
+    }
+
+    public var cacheDirectory: URL { root.appendingPathComponent(".workbook-cache") }
+    public var siteDirectory: URL { root.appendingPathComponent(config.outputFolder) }
+    public var loader: BookLoader {
+        var loader = BookLoader(root: root)
+        loader.chaptersFolder = config.chaptersFolder
+        return loader
+    }
+
+    public func theme(resources: ToolResources) -> Theme {
+        Theme(builtIn: resources.theme, override: config.themeFolder.map { root.appendingPathComponent($0) })
+    }
+
+    /// The configured title, else the landing page's first heading, else the folder's name.
+    public func title(landing: String?) -> String {
+        config.title ?? landing.flatMap { MarkdownBlocks.parse($0).headings.first { $0.level == 1 }?.text }
+            ?? root.lastPathComponent
+    }
+}

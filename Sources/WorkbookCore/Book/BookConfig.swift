@@ -1,0 +1,160 @@
+import Foundation
+import TOMLKit
+
+/// A book's settings, read from `book.toml` at its root (mdBook's convention). Every key is optional: a package
+/// with a `Chapters/` folder builds with no file at all.
+///
+///     [book]
+///     title = "RoPE, computed"   # default: the landing page's first heading, else the package's name
+///     language = "en"            # the pages' lang attribute
+///     chapters = "Chapters"      # the Markdown chapters (and index.md, SUMMARY.md)
+///     output = "site/out"        # where the site is written
+///     theme = "theme"            # files here replace the built-in theme's files of the same name
+///     footer = "…"               # HTML added to every page's footer
+///
+///     [snippets]
+///     imports = ["RoPE"]         # modules every snippet imports (default: the package's library products)
+///     timeout = 60               # seconds a chapter program may run
+public struct BookConfig: Sendable, Equatable {
+    public static let fileName = "book.toml"
+
+    public var title: String?
+    public var language = "en"
+    public var chaptersFolder = "Chapters"
+    public var outputFolder = "site/out"
+    public var themeFolder: String?
+    public var footer: String?
+    /// nil: every library product of the package.
+    public var imports: [String]?
+    public var timeout: Double?
+
+    public init() {}
+
+    /// Reads `book.toml` under `root`; defaults when there is none. Errors name the file and the key.
+    public static func load(root: URL) throws -> BookConfig {
+        let url = root.appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { return BookConfig() }
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw WorkbookError(.load, file: fileName, "cannot read the book configuration as UTF-8 text")
+        }
+        return try parse(text)
+    }
+
+    public static func parse(_ text: String) throws -> BookConfig {
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
+            throw WorkbookError(.load, file: fileName, line: error.source.begin.line, column: error.source.begin.column,
+                                "not valid TOML: \(error.description)")
+        } catch {
+            throw WorkbookError(.load, file: fileName, "not valid TOML: \(error)")
+        }
+        var config = BookConfig()
+        var reader = KeyReader(table: table)
+        config.title = try reader.string("book", "title")
+        config.language = try reader.string("book", "language") ?? config.language
+        config.chaptersFolder = try reader.relativePath("book", "chapters") ?? config.chaptersFolder
+        config.outputFolder = try reader.relativePath("book", "output") ?? config.outputFolder
+        config.themeFolder = try reader.relativePath("book", "theme")
+        config.footer = try reader.string("book", "footer")
+        config.imports = try reader.moduleNames("snippets", "imports")
+        config.timeout = try reader.positiveNumber("snippets", "timeout")
+        try reader.rejectUnknownKeys()
+        return config
+    }
+
+    /// The file `workbook init` writes: every key, commented where the default applies.
+    public static func template(title: String, imports: [String]) -> String {
+        """
+        # The book's settings (workbook). Every key is optional; the commented values are the defaults.
+        [book]
+        title = \(quoted(title))
+        # language = "en"
+        # chapters = "Chapters"
+        # output = "site/out"
+        # theme = "theme"        # files in this folder replace the built-in theme's files of the same name
+        # footer = ""            # HTML added to every page's footer
+
+        [snippets]
+        # Modules every snippet imports, besides the helpers (show, check, Table, Chart). Default: the package's
+        # library products.
+        imports = [\(imports.map(quoted).joined(separator: ", "))]
+        # timeout = 60           # seconds a chapter program may run
+
+        """
+    }
+
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
+
+/// Reads typed values out of the TOML table and remembers which keys it was asked for, so that a misspelt key
+/// (`tittle`) is an error naming it instead of a silently ignored setting.
+private struct KeyReader {
+    let table: TOMLTable
+    var known: [String: Set<String>] = [:]
+
+    init(table: TOMLTable) { self.table = table }
+
+    mutating func value(_ section: String, _ key: String) throws -> TOMLValueConvertible? {
+        known[section, default: []].insert(key)
+        guard let entry = table[section] else { return nil }
+        guard let sectionTable = entry.table else {
+            throw WorkbookError(.load, file: BookConfig.fileName, "[\(section)] must be a table, e.g. a line `[\(section)]` above its keys")
+        }
+        return sectionTable[key]
+    }
+
+    mutating func string(_ section: String, _ key: String) throws -> String? {
+        guard let value = try value(section, key) else { return nil }
+        guard let text = value.string else { throw typeError(section, key, "a string in double quotes") }
+        return text
+    }
+
+    /// A folder inside the book: relative, no `..`, so the tool never reads or writes outside the book root.
+    mutating func relativePath(_ section: String, _ key: String) throws -> String? {
+        guard let text = try string(section, key) else { return nil }
+        let parts = text.split(separator: "/")
+        guard !text.hasPrefix("/"), !parts.isEmpty, !parts.contains(".."), !text.contains("\\") else {
+            throw WorkbookError(.load, file: BookConfig.fileName,
+                                "\(section).\(key) = \"\(text)\": give a folder inside the book, relative to book.toml (no leading /, no ..)")
+        }
+        return parts.filter { $0 != "." }.joined(separator: "/")
+    }
+
+    mutating func moduleNames(_ section: String, _ key: String) throws -> [String]? {
+        guard let value = try value(section, key) else { return nil }
+        guard let array = value.array else { throw typeError(section, key, "a list of module names, e.g. [\"MyLibrary\"]") }
+        return try array.map { element in
+            guard let name = element.string, !name.isEmpty,
+                  name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !name.first!.isNumber else {
+                throw typeError(section, key, "a list of Swift module names (letters, digits, _)")
+            }
+            return name
+        }
+    }
+
+    mutating func positiveNumber(_ section: String, _ key: String) throws -> Double? {
+        guard let value = try value(section, key) else { return nil }
+        let number = value.double ?? value.int.map(Double.init)
+        guard let number, number > 0, number.isFinite else { throw typeError(section, key, "a positive number") }
+        return number
+    }
+
+    func typeError(_ section: String, _ key: String, _ expected: String) -> WorkbookError {
+        WorkbookError(.load, file: BookConfig.fileName, "\(section).\(key) must be \(expected)")
+    }
+
+    func rejectUnknownKeys() throws {
+        for section in table.keys {
+            guard let keys = known[section] else {
+                throw WorkbookError(.load, file: BookConfig.fileName,
+                                    "unknown section [\(section)]; the sections are " + known.keys.sorted().map { "[\($0)]" }.joined(separator: ", "))
+            }
+            for key in table[section]?.table?.keys ?? [] where !keys.contains(key) {
+                throw WorkbookError(.load, file: BookConfig.fileName,
+                                    "unknown key \(section).\(key); [\(section)] takes " + keys.sorted().joined(separator: ", "))
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+
+/// `workbook init`: makes a book in the root of a Swift package — `book.toml`, `Chapters/index.md` and a first
+/// chapter whose snippet calls the package's library — without touching any file that is already there.
+public enum BookInitializer {
+    /// Writes the files and returns their paths (relative to `root`).
+    public static func initialize(root: URL) throws -> [String] {
+        let fileManager = FileManager.default
+        guard fileManager.fileExists(atPath: root.appendingPathComponent("Package.swift").path) else {
+            throw WorkbookError(.setup, file: root.path, "has no Package.swift; run `workbook init` in the root of a Swift package "
+                + "(`swift package init --type library` makes one)")
+        }
+        guard !fileManager.fileExists(atPath: root.appendingPathComponent(BookConfig.fileName).path) else {
+            throw WorkbookError(.setup, file: BookConfig.fileName, "already exists: this package has a book; run `workbook build`")
+        }
+        let package = try PackageDescription.describe(root: root, swift: try swiftCommand())
+        guard let library = package.libraries.first(where: { !$0.modules.isEmpty }) else {
+            throw WorkbookError(.setup, file: "Package.swift", "declares no library product with Swift code; add one "
+                + "(`.library(name: \"\(package.name)\", targets: [\"\(package.name)\"])`) so snippets have something to import")
+        }
+        let module = library.modules[0]
+        let sourceFolder = package.sourceFolders.first { $0.hasSuffix("/" + module) || $0 == module } ?? "Sources/\(module)"
+        let sample = sampleSnippet(module: module, sources: RuntimeBuilder.files(under: root.appendingPathComponent(sourceFolder)))
+        let chapterFolder = BookConfig().chaptersFolder
+        let files: [(String, String)] = [
+            (BookConfig.fileName, BookConfig.template(title: "\(package.name), by example", imports: package.modules)),
+            ("\(chapterFolder)/index.md", landingPage(package: package.name)),
+            ("\(chapterFolder)/01-first-steps.md", firstChapter(module: module, snippet: sample)),
+        ]
+        for (path, _) in files where fileManager.fileExists(atPath: root.appendingPathComponent(path).path) {
+            throw WorkbookError(.setup, file: path, "already exists; move it away or write book.toml by hand (see the README)")
+        }
+        try fileManager.createDirectory(at: root.appendingPathComponent(chapterFolder), withIntermediateDirectories: true)
+        for (path, text) in files { try AtomicFile.write(text, to: root.appendingPathComponent(path)) }
+        try addToGitignore(root: root)
+        return files.map(\.0)
+    }
+
+    static func swiftCommand() throws -> String {
+        let swiftc = try Toolchain.locateCompiler()
+        let sibling = URL(fileURLWithPath: swiftc).deletingLastPathComponent().appendingPathComponent("swift").path
+        return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : "swift"
+    }
+
+    /// A first snippet that really calls the library: a public function without parameters when there is one at
+    /// file scope, else a public type's name, else just the import.
+    static func sampleSnippet(module: String, sources: [URL]) -> String {
+        let text = sources.filter { $0.pathExtension == "swift" }.compactMap { try? String(contentsOf: $0, encoding: .utf8) }
+            .joined(separator: "\n")
+        if let match = firstMatch(#"(?m)^public func ([A-Za-z_][A-Za-z0-9_]*)\(\)\s*(throws\s*)?->"#, in: text) {
+            let call = (match.count > 2 && !match[2].isEmpty ? "try " : "") + "\(match[1])()"
+            return """
+            let value = \(call)
+            show(value)
+            check(!"\\(value)".isEmpty, "\(match[1])() gives a value to show")
+            """
+        }
+        if let match = firstMatch(#"(?m)^public (?:final )?(?:struct|enum|class|actor) ([A-Za-z_][A-Za-z0-9_]*)"#, in: text) {
+            return """
+            let name = String(reflecting: \(match[1]).self)
+            show(name)
+            check(name == "\(module).\(match[1])", "\(match[1]) is \(module)'s own type")
+            """
+        }
+        return """
+        show("\(module) is imported in every snippet")
+        """
+    }
+
+    static func firstMatch(_ pattern: String, in text: String) -> [String]? {
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+        return (0..<match.numberOfRanges).map { index in
+            Range(match.range(at: index), in: text).map { String(text[$0]) } ?? ""
+        }
+    }
+
+    static func landingPage(package: String) -> String {
+        """
+        # \(package), by example
+
+        A book about \(package) in which every example is compiled and run against the library when the book is
+        built, and every output you read is the one it printed.
+
+        """
+    }
+
+    static func firstChapter(module: String, snippet: String) -> String {
+        """
+        # First steps
+
+        Every snippet of this book imports `\(module)` (book.toml lists the modules) and the helpers `show`, `check`,
+        `Table` and `Chart`. `workbook fix` records what a snippet prints right below it; `workbook check` fails
+        when the library starts printing something else.
+
+        ```swift {#first-call}
+        \(snippet)
+        ```
+
+        """
+    }
+
+    /// The cache and the site are build products.
+    static func addToGitignore(root: URL) throws {
+        let url = root.appendingPathComponent(".gitignore")
+        var text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+        let wanted = ["/.workbook-cache/", "/site/out/"].filter { !text.split(separator: "\n").contains(Substring($0)) }
+        guard !wanted.isEmpty else { return }
+        if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
+        text += wanted.joined(separator: "\n") + "\n"
+        try AtomicFile.write(text, to: url)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// What `workbook` needs to know of the Swift package a book lives in: its name and the modules of its library
+/// products (snippets import them), with the source folders those modules are built from (a change there
+/// rebuilds the runtime). Read from `swift package describe --type json`, SwiftPM's own account of the manifest.
+public struct PackageDescription: Sendable, Equatable, Codable {
+    public struct Library: Sendable, Equatable, Codable {
+        public var name: String
+        /// Swift modules of the product (what `import` names).
+        public var modules: [String]
+    }
+
+    public var name: String
+    public var libraries: [Library]
+    /// Source folders (relative to the package root) of every target the libraries are built from, dependencies
+    /// included.
+    public var sourceFolders: [String]
+
+    public var modules: [String] { libraries.flatMap(\.modules) }
+
+    /// Describes the package at `root` with `swift package describe`.
+    public static func describe(root: URL, swift: String) throws -> PackageDescription {
+        let result: Subprocess.Result
+        do {
+            result = try Subprocess.run(swift, ["package", "describe", "--type", "json"], in: root, timeout: 300)
+        } catch {
+            throw WorkbookError(.setup, file: "Package.swift", "cannot run `swift package describe`: \(error.localizedDescription)")
+        }
+        guard result.status == 0 else {
+            throw WorkbookError(.setup, file: "Package.swift", "`swift package describe` failed; fix the manifest first:\n"
+                + String(result.stderrText.suffix(2000)))
+        }
+        return try parse(result.stdout)
+    }
+
+    static func parse(_ json: Data) throws -> PackageDescription {
+        struct Described: Decodable {
+            struct Product: Decodable { var name: String; var type: [String: [String]?]; var targets: [String] }
+            struct Target: Decodable {
+                var name: String; var path: String; var module_type: String?; var type: String?
+                var target_dependencies: [String]?
+            }
+            var name: String; var products: [Product]; var targets: [Target]
+        }
+        let described: Described
+        do { described = try JSONDecoder().decode(Described.self, from: json) } catch {
+            throw WorkbookError(.setup, file: "Package.swift", "cannot read `swift package describe` output: \(error)")
+        }
+        let targets = Dictionary(described.targets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let libraries = described.products.filter { $0.type.keys.contains("library") }.map { product in
+            Library(name: product.name, modules: product.targets.filter { targets[$0]?.module_type == "SwiftTarget" })
+        }
+        // Every target the libraries are built from: the products' targets and their target dependencies.
+        var folders = Set<String>()
+        var pending = libraries.flatMap { product in described.products.first { $0.name == product.name }!.targets }
+        var seen = Set<String>()
+        while let name = pending.popLast() {
+            guard seen.insert(name).inserted, let target = targets[name] else { continue }
+            folders.insert(target.path)
+            pending += target.target_dependencies ?? []
+        }
+        return PackageDescription(name: described.name, libraries: libraries, sourceFolders: folders.sorted())
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// The files that dress a page: `page.html` (the page template, `{{slot}}`s), `fragment.html` (pandoc's template
+/// for a page's TOC and body) and `assets/` (CSS, scripts). A book's theme folder overrides the built-in theme
+/// file by file, as mdBook's `theme/` does: an author changes `assets/style.css` without copying the rest.
+public struct Theme: Sendable {
+    public var builtIn: URL
+    public var override: URL?
+
+    public init(builtIn: URL, override: URL?) {
+        self.builtIn = builtIn
+        self.override = override
+    }
+
+    /// Where the named file comes from: the override when it has the file, else the built-in theme.
+    public func url(_ name: String) -> URL {
+        if let override, FileManager.default.fileExists(atPath: override.appendingPathComponent(name).path) {
+            return override.appendingPathComponent(name)
+        }
+        return builtIn.appendingPathComponent(name)
+    }
+
+    public func read(_ name: String) throws -> String {
+        let url = url(name)
+        do { return try String(contentsOf: url, encoding: .utf8) } catch {
+            throw WorkbookError(.render, file: url.path, "cannot read the theme file: \(error.localizedDescription)")
+        }
+    }
+
+    /// Every asset by name, the override's replacing the built-in ones of the same name.
+    public func assets() -> [(name: String, url: URL)] {
+        var found: [String: URL] = [:]
+        for folder in [builtIn, override].compactMap({ $0?.appendingPathComponent("assets") }) {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where !name.hasPrefix(".") {
+                found[name] = folder.appendingPathComponent(name)
+            }
+        }
+        return found.keys.sorted().map { ($0, found[$0]!) }
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+
+/// Builds the library a book's chapter programs link against: the package's library products plus the helpers
+/// (`show`, `check`, `Table`, `Chart`, compiled as the module `WorkbookHelpers`), as ONE dynamic library, so a
+/// chapter compiles with a plain `swiftc` call in a fraction of a second.
+///
+/// The runtime is a small SwiftPM package generated in the book's cache (`.workbook-cache/runtime/`) that depends
+/// on the book's package by path; SwiftPM links the products' code into `libWorkbookRuntime.so`. It is built in
+/// release mode, so library code a chapter calls (a training loop, say) runs optimised while the chapter itself
+/// compiles with `-Onone`. It is rebuilt only when its fingerprint changes: the helpers, the manifest, the
+/// sources of every target the libraries are built from, the compiler and the tool. That fingerprint is part of
+/// every chapter's cache key, so a library change re-runs the chapters and `workbook check` sees what moved.
+public struct RuntimeBuilder: Sendable {
+    public static let helpersModule = "WorkbookHelpers"
+    public static let libraryName = "WorkbookRuntime"
+
+    public var bookRoot: URL
+    public var config: BookConfig
+    public var resources: ToolResources
+    /// Where the runtime package is generated and built.
+    public var directory: URL
+    public var swiftc: String
+
+    public init(bookRoot: URL, config: BookConfig, resources: ToolResources, directory: URL, swiftc: String) {
+        self.bookRoot = bookRoot
+        self.config = config
+        self.resources = resources
+        self.directory = directory
+        self.swiftc = swiftc
+    }
+
+    var swift: String {
+        let sibling = URL(fileURLWithPath: swiftc).deletingLastPathComponent().appendingPathComponent("swift").path
+        return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : (Subprocess.which("swift") ?? "swift")
+    }
+    var manifest: URL { bookRoot.appendingPathComponent("Package.swift") }
+    var binDirectory: URL { directory.appendingPathComponent(".build/release") }
+
+    /// Returns a toolchain whose runtime is up to date, building it first when needed. `progress` is told when a
+    /// build starts (it can take a minute the first time).
+    public func prepare(progress: (String) -> Void = { _ in }) throws -> Toolchain {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let lock = try FileLock(directory.appendingPathComponent(".lock"))
+        defer { lock.unlock() }
+
+        let package = try describePackage()
+        let imports = try modulesToImport(package)
+        let wrapper = wrapperManifest(package)
+        let fingerprint = try self.fingerprint(package: package, wrapper: wrapper)
+        let stamp = directory.appendingPathComponent("fingerprint")
+        let library = binDirectory.appendingPathComponent("lib\(Self.libraryName).so")
+        let upToDate = (try? String(contentsOf: stamp, encoding: .utf8)) == fingerprint
+            && FileManager.default.fileExists(atPath: library.path)
+        if !upToDate {
+            progress("building the snippet runtime (\(([package?.name].compactMap { $0 } + [Self.helpersModule]).joined(separator: " + ")), release)")
+            try writeWrapper(manifest: wrapper)
+            let build = try Subprocess.run(swift, ["build", "-c", "release", "--package-path", directory.path,
+                                                   "--product", Self.libraryName], timeout: 1800)
+            guard build.status == 0 else {
+                throw WorkbookError(.setup, file: package == nil ? nil : "Package.swift",
+                                    "building the snippet runtime failed (swift build -c release in \(directory.path)):\n"
+                                    + String((build.stdoutText + build.stderrText).suffix(3000)))
+            }
+            try AtomicFile.write(fingerprint, to: stamp)
+        }
+        return Toolchain(swiftc: swiftc, runtimeDirectory: binDirectory, imports: imports, fingerprint: fingerprint)
+    }
+
+    /// The package's description, cached by the manifest's contents (describing costs a manifest compile).
+    func describePackage() throws -> PackageDescription? {
+        guard let manifestText = try? String(contentsOf: manifest, encoding: .utf8) else { return nil }
+        struct Cached: Codable { var manifest: String; var package: PackageDescription }
+        let cacheFile = directory.appendingPathComponent("package.json")
+        let key = ContentHash.of(manifestText, WorkbookVersion.current)
+        if let data = try? Data(contentsOf: cacheFile), let cached = try? JSONDecoder().decode(Cached.self, from: data),
+           cached.manifest == key {
+            return cached.package
+        }
+        let package = try PackageDescription.describe(root: bookRoot, swift: swift)
+        if let data = try? JSONEncoder().encode(Cached(manifest: key, package: package)) {
+            try? AtomicFile.write(String(decoding: data, as: UTF8.self), to: cacheFile)
+        }
+        return package
+    }
+
+    /// `snippets.imports` from book.toml, each checked against the package; by default every library module.
+    func modulesToImport(_ package: PackageDescription?) throws -> [String] {
+        let available = package?.modules ?? []
+        guard let chosen = config.imports else { return available + [Self.helpersModule] }
+        for name in chosen where !available.contains(name) && name != Self.helpersModule {
+            throw WorkbookError(.load, file: BookConfig.fileName, "snippets.imports names '\(name)', which is not a module of the package's "
+                + "library products" + (available.isEmpty ? " (the package has none)" : " (\(available.joined(separator: ", ")))"))
+        }
+        return chosen.filter { $0 != Self.helpersModule } + [Self.helpersModule]
+    }
+
+    /// The generated runtime package: the helpers' target depends on every library product of the book's package.
+    func wrapperManifest(_ package: PackageDescription?) -> String {
+        let identity = bookRoot.standardizedFileURL.lastPathComponent
+        let products = (package?.libraries ?? []).map { ".product(name: \(BookConfig.quoted($0.name)), package: \(BookConfig.quoted(identity)))" }
+        let dependency = package == nil ? "" : ".package(path: \(BookConfig.quoted(bookRoot.standardizedFileURL.path)))"
+        return """
+        // swift-tools-version:6.0
+        // Generated by workbook: the runtime this book's chapter programs link against. Do not edit; it is rewritten.
+        import PackageDescription
+
+        let package = Package(
+            name: "\(Self.libraryName)",
+            products: [.library(name: "\(Self.libraryName)", type: .dynamic, targets: ["\(Self.helpersModule)"])],
+            dependencies: [\(dependency)],
+            targets: [.target(name: "\(Self.helpersModule)", dependencies: [\(products.joined(separator: ", "))])]
+        )
+
+        """
+    }
+
+    /// Writes the manifest and the helpers' sources, touching only files whose contents changed (SwiftPM's
+    /// incremental build goes by modification dates).
+    func writeWrapper(manifest: String) throws {
+        let fileManager = FileManager.default
+        let sources = directory.appendingPathComponent("Sources/\(Self.helpersModule)")
+        try fileManager.createDirectory(at: sources, withIntermediateDirectories: true)
+        try writeIfChanged(manifest, to: directory.appendingPathComponent("Package.swift"))
+        let helpers = try resources.helperSources()
+        for file in helpers {
+            try writeIfChanged(try String(contentsOf: file, encoding: .utf8), to: sources.appendingPathComponent(file.lastPathComponent))
+        }
+        let wanted = Set(helpers.map(\.lastPathComponent))
+        for name in try fileManager.contentsOfDirectory(atPath: sources.path) where !wanted.contains(name) {
+            try fileManager.removeItem(at: sources.appendingPathComponent(name))
+        }
+    }
+
+    func writeIfChanged(_ text: String, to url: URL) throws {
+        if (try? String(contentsOf: url, encoding: .utf8)) == text { return }
+        try AtomicFile.write(text, to: url)
+    }
+
+    /// Everything the runtime's code is made of.
+    func fingerprint(package: PackageDescription?, wrapper: String) throws -> String {
+        var hash = ContentHash()
+        hash.update(WorkbookVersion.current)
+        hash.update(swiftc)
+        hash.update(wrapper)
+        for file in try resources.helperSources() {
+            hash.update(file.lastPathComponent)
+            hash.update((try? String(contentsOf: file, encoding: .utf8)) ?? "")
+        }
+        if let package {
+            hash.update((try? String(contentsOf: manifest, encoding: .utf8)) ?? "")
+            hash.update((try? String(contentsOf: bookRoot.appendingPathComponent("Package.resolved"), encoding: .utf8)) ?? "")
+            for folder in package.sourceFolders {
+                for file in Self.files(under: bookRoot.appendingPathComponent(folder)) {
+                    hash.update(file.path)
+                    hash.update(String(decoding: (try? Data(contentsOf: file)) ?? Data(), as: UTF8.self))
+                }
+            }
+        }
+        return hash.hex
+    }
+
+    /// Regular files under a folder, sorted, hidden ones skipped.
+    static func files(under folder: URL) -> [URL] {
+        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey],
+                                                              options: [.skipsHiddenFiles]) else { return [] }
+        var files: [URL] = []
+        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+            files.append(url)
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+}
