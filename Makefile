@@ -6,11 +6,13 @@ BROWSER_PACKAGES := chromium fonts-wqy-microhei
 BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 
 .DEFAULT_GOAL := site
-.PHONY: site test check fix clean deps build bench bench-record
+PREFIX ?= /usr/local
+
+.PHONY: site test check fix clean deps build bench bench-record install
 
 # Installs the Debian packages the build needs when run as root; otherwise says exactly what to install.
 deps:
-	@missing=""; for p in $(APT_PACKAGES) $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $$(scripts/missing-debs.sh $(APT_PACKAGES) $(BROWSER_PACKAGES)); do missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -36,6 +38,12 @@ fix: build
 
 test: build
 	$(SWIFT) test
+
+# A release workbook (and rope) in PREFIX/bin, its theme and helper sources in PREFIX/share/workbook.
+install: deps
+	$(SWIFT) build -c release --product workbook
+	$(SWIFT) build -c release --product rope
+	scripts/install.sh "$$($(SWIFT) build -c release --show-bin-path)" "$(PREFIX)"
 
 clean:
 	@if [ -x "$(BIN)/workbook" ]; then "$(BIN)/workbook" clean; else rm -rf .workbook-cache site/out; fi

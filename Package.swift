@@ -42,5 +42,6 @@ let package = Package(
         .testTarget(name: "WorkbookCoreTests", dependencies: ["WorkbookCore", "Presentation"], exclude: ["Fixtures"]),
         .testTarget(name: "ChapterTests", dependencies: ["WorkbookCore"]),
         .testTarget(name: "BrowserTests", dependencies: ["WorkbookCore"]),
+        .testTarget(name: "InstallTests", dependencies: ["workbook", "rope"]),
     ]
 )

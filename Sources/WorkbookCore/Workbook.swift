@@ -159,7 +159,7 @@ public enum Workbook {
         }
         lap(options.mode == .fix ? "fix" : "check")
 
-        // render: only a fully verified course replaces the site
+        // render: only a fully verified book replaces the site
         guard options.mode == .build, report.errors.isEmpty else {
             report.errors.sort { ($0.file ?? "", $0.line ?? 0) < ($1.file ?? "", $1.line ?? 0) }
             return report

@@ -5,7 +5,7 @@ import TOMLKit
 /// with a `Chapters/` folder builds with no file at all.
 ///
 ///     [book]
-///     title = "RoPE, computed"   # default: the landing page's first heading, else the package's name
+///     title = "Geometry"         # default: the landing page's first heading, else the package's name
 ///     language = "en"            # the pages' lang attribute
 ///     chapters = "Chapters"      # the Markdown chapters (and index.md, SUMMARY.md)
 ///     output = "site/out"        # where the site is written
@@ -13,7 +13,7 @@ import TOMLKit
 ///     footer = "…"               # HTML added to every page's footer
 ///
 ///     [snippets]
-///     imports = ["RoPE"]         # modules every snippet imports (default: the package's library products)
+///     imports = ["Geometry"]     # modules every snippet imports (default: the package's library products)
 ///     timeout = 60               # seconds a chapter program may run
 public struct BookConfig: Sendable, Equatable {
     public static let fileName = "book.toml"

@@ -107,7 +107,7 @@ public struct ChapterParser {
         }
 
         guard errors.isEmpty else { return (nil, errors) }
-        // Titles appear in the sidebar and <title>, where TeX is not rendered: "RoPE in $d$ dimensions" → "RoPE in d dimensions".
+        // Titles appear in the sidebar and <title>, where TeX is not rendered: "Angles in $d$ dimensions" → "Angles in d dimensions".
         let title = (blocks.headings.first { $0.level == 1 }?.text ?? Self.name(of: path)).replacingOccurrences(of: "$", with: "")
         return (Chapter(path: path, name: Self.name(of: path), text: text, title: title,
                         summary: blocks.paragraphs.first ?? "", snippets: snippets, regions: regions), [])

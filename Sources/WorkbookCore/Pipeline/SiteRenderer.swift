@@ -1,6 +1,6 @@
 import Foundation
 
-/// One page of the course, ready to render.
+/// One page of the book, ready to render.
 public struct SitePage: Sendable {
     public var name: String
     public var title: String

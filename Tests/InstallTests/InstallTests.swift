@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+
+/// `workbook` as a user installs and runs it: scripts/install.sh puts the binary built for these tests under a
+/// temporary PREFIX, and the installed binary makes and builds a book in a package that has nothing to do with
+/// RoPE. Also the Makefile's test for installed Debian packages.
+@Suite(.serialized) struct InstallTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+
+    struct Result { var status: Int32; var stdout: String; var stderr: String; var all: String { stdout + stderr } }
+
+    @discardableResult
+    func run(_ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("install-test-\(UUID().uuidString)")
+        let err = out.appendingPathExtension("err")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
+                      stderr: try String(contentsOf: err, encoding: .utf8))
+    }
+
+    func temporaryFolder(_ name: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A package of its own: a small geometry library.
+    func makeGeometryPackage(at root: URL, rightAngle: String) throws {
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Sources/Geometry"), withIntermediateDirectories: true)
+        try """
+        // swift-tools-version:6.0
+        import PackageDescription
+        let package = Package(name: "Geometry",
+            products: [.library(name: "Geometry", targets: ["Geometry"])],
+            targets: [.target(name: "Geometry")])
+        """.write(to: root.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
+        try geometrySource(rightAngle: rightAngle).write(to: root.appendingPathComponent("Sources/Geometry/Geometry.swift"),
+                                                       atomically: true, encoding: .utf8)
+    }
+
+    func geometrySource(rightAngle: String) -> String {
+        """
+        /// The angle of a corner, in degrees.
+        public func rightAngle() -> Double { \(rightAngle) }
+        public struct Polygon {
+            public var sides: Int
+            public init(sides: Int) { self.sides = sides }
+            /// Sum of the interior angles: (n − 2) · 180°.
+            public var interiorAngleSum: Double { Double(sides - 2) * 2 * rightAngle() }
+        }
+        """
+    }
+
+    @Test func installedWorkbookMakesBuildsAndChecksABookInAnyPackage() throws {
+        let prefix = try temporaryFolder("prefix")
+        let package = try temporaryFolder("geometry")
+        defer { try? FileManager.default.removeItem(at: prefix); try? FileManager.default.removeItem(at: package) }
+        let install = try run(Self.root.appendingPathComponent("scripts/install.sh").path, [Self.binDirectory.path, prefix.path])
+        try #require(install.status == 0, "\(install.all)")
+        let workbook = prefix.appendingPathComponent("bin/workbook").path
+        #expect(FileManager.default.isExecutableFile(atPath: prefix.appendingPathComponent("bin/rope").path))
+        // Mark the installed theme: the pages must come from PREFIX/share, not from this repository.
+        let installedTemplate = prefix.appendingPathComponent("share/workbook/theme/page.html")
+        try (try String(contentsOf: installedTemplate, encoding: .utf8) + "<!-- installed theme -->\n")
+            .write(to: installedTemplate, atomically: true, encoding: .utf8)
+
+        try makeGeometryPackage(at: package, rightAngle: "90")
+        let initialized = try run(workbook, ["init"], in: package)
+        try #require(initialized.status == 0, "\(initialized.all)")
+        for file in ["book.toml", "Chapters/index.md", "Chapters/01-first-steps.md", "site/out/index.html", "site/out/01-first-steps.html"] {
+            #expect(FileManager.default.fileExists(atPath: package.appendingPathComponent(file).path), "init made no \(file)")
+        }
+        let first = try String(contentsOf: package.appendingPathComponent("Chapters/01-first-steps.md"), encoding: .utf8)
+        #expect(first.contains("rightAngle()") && first.contains("<!-- output: first-call -->\n```text\n90.0\n```"), "\(first)")
+        #expect(try String(contentsOf: package.appendingPathComponent("site/out/index.html"), encoding: .utf8).contains("<!-- installed theme -->"))
+
+        // A chapter of the author's own, with no output recorded yet.
+        try """
+        # Polygons
+
+        ```swift {#sums}
+        var table = Table(["sides", "interior angles (°)"])
+        for n in 3...5 { table.append(["\\(n)", fmt(Polygon(sides: n).interiorAngleSum, 0)]) }
+        show(table)
+        check(Polygon(sides: 4).interiorAngleSum == 360, "a square's angles make a full turn")
+        ```
+        """.write(to: package.appendingPathComponent("Chapters/02-polygons.md"), atomically: true, encoding: .utf8)
+        let unrecorded = try run(workbook, ["check"], in: package)
+        #expect(unrecorded.status == 1 && unrecorded.stderr.contains("Chapters/02-polygons.md:"), "\(unrecorded.all)")
+        #expect(try run(workbook, ["fix"], in: package).status == 0)
+        let polygons = try String(contentsOf: package.appendingPathComponent("Chapters/02-polygons.md"), encoding: .utf8)
+        #expect(polygons.contains("| 4     |                 360 |") || polygons.contains("360"), "\(polygons)")
+        let build = try run(workbook, ["build"], in: package)
+        #expect(build.status == 0 && build.stdout.contains("site: "), "\(build.all)")
+        #expect(try run(workbook, ["check"], in: package).status == 0)
+
+        // The library changes: check fails at the chapter line whose output moved, without any flag.
+        try geometrySource(rightAngle: "91").write(to: package.appendingPathComponent("Sources/Geometry/Geometry.swift"),
+                                                   atomically: true, encoding: .utf8)
+        let changed = try run(workbook, ["check"], in: package)
+        #expect(changed.status == 1, "\(changed.all)")
+        #expect(changed.stderr.contains("Chapters/01-first-steps.md:") && changed.stderr.contains("output of snippet 'first-call' changed"), "\(changed.stderr)")
+        #expect(changed.stderr.contains("Chapters/02-polygons.md:"), "the polygon sums moved too: \(changed.stderr)")
+    }
+
+    @Test func initOutsideAPackageSaysWhatToDo() throws {
+        let folder = try temporaryFolder("no-package")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try run(Self.binDirectory.appendingPathComponent("workbook").path, ["init"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("has no Package.swift; run `workbook init` in the root of a Swift package"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "nothing written")
+    }
+
+    /// `dpkg -s` succeeds for a removed package whose configuration files remain; the Makefile must not take
+    /// such a package for installed (it did, and the browser tests were skipped silently).
+    @Test func removedPackageWithConfigFilesCountsAsMissing() throws {
+        let fake = try temporaryFolder("fake-dpkg")
+        defer { try? FileManager.default.removeItem(at: fake) }
+        let script = fake.appendingPathComponent("dpkg-query")
+        try """
+        #!/bin/sh
+        # dpkg-query -W -f='${Status}' NAME
+        for last; do :; done
+        case "$last" in
+          pandoc) printf 'install ok installed' ;;
+          chromium) printf 'deinstall ok config-files' ;;
+          *) echo "dpkg-query: no packages found matching $last" >&2; exit 1 ;;
+        esac
+        """.write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let result = try run(Self.root.appendingPathComponent("scripts/missing-debs.sh").path, ["pandoc", "chromium", "nonexistent"],
+                             environment: ["PATH": fake.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")])
+        #expect(result.status == 0)
+        #expect(result.stdout == "chromium\nnonexistent\n")
+    }
+}
