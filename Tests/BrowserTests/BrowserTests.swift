@@ -118,8 +118,9 @@ struct BrowserTests {
         let url = Self.site.folder.appendingPathComponent("index.html").absoluteString + "?q=YaRN"
         let page = try chromium.load(url)
         let results = DOM.matches(#"<div id="search-results"[^>]*>([\s\S]*?)</div>"#, in: page.dom).first?[1] ?? ""
-        #expect(results.contains("href=\"11-ntk-by-parts-and-yarn.html"), "search results: \(results.prefix(400))")
-        #expect(results.contains("11-ntk-by-parts-and-yarn.html#"), "and sections of it")
+        // Match the chapter by name, not number: chapters get renumbered when new ones are inserted.
+        #expect(results.contains("-ntk-by-parts-and-yarn.html\""), "search results: \(results.prefix(400))")
+        #expect(results.contains("-ntk-by-parts-and-yarn.html#"), "and sections of it")
         #expect(page.console.isEmpty, "\(page.console)")
     }
 
