@@ -53,6 +53,6 @@ bench: deps
 	$(SWIFT) build -c release
 	python3 Benchmarks/bench.py
 
-# Keeps the last `make bench` figures in Benchmarks/results.txt (chapter 14 shows them; then run make fix).
+# Keeps the last `make bench` figures in Benchmarks/results.txt (chapter 19 shows them; then run make fix).
 bench-record:
 	cp .build/bench-latest.txt Benchmarks/results.txt
