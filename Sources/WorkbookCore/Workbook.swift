@@ -36,6 +36,8 @@ public struct BuildReport: Sendable {
     public var pagesReused = 0
     public var fixedFiles: [String] = []
     public var errors: [WorkbookError] = []
+    /// Printed, never failing: stale or unmarked translated sections.
+    public var warnings: [WorkbookError] = []
     public var sitePath: String?
     /// Seconds per stage, in pipeline order (compile and run summed over chapters; the others wall-clock).
     public var stageSeconds: [(String, Double)] = []
@@ -50,6 +52,7 @@ public struct BuildReport: Sendable {
         text += "; \(stages)"
         if !fixedFiles.isEmpty { text += "\nfixed: " + fixedFiles.joined(separator: ", ") }
         if let sitePath, errors.isEmpty { text += "\nsite: \(sitePath)" }
+        if !warnings.isEmpty { text += "\n\(warnings.count) warning\(warnings.count == 1 ? "" : "s") (`workbook translations` reports per chapter)" }
         if !errors.isEmpty { text += "\n\(errors.count) error\(errors.count == 1 ? "" : "s")" }
         return text
     }
@@ -91,6 +94,8 @@ public enum Workbook {
                 + chapters.map(\.name).joined(separator: ", ")))
             return report
         }
+        let (editions, translationErrors) = TranslatedEdition.load(book: book, sources: chapters)
+        report.errors += translationErrors
         lap("parse")
 
         // plan + compile + run, chapters in parallel
@@ -157,6 +162,19 @@ public enum Workbook {
                 }
             }
         }
+        // Translations repeat the source's snippets and outputs: check them, or copy them over on fix.
+        for edition in editions {
+            for source in chapters where selected.contains(source.path) {
+                guard let translated = edition.chapters[source.name] else { continue }
+                switch options.mode {
+                case .build, .check:
+                    report.errors += TranslationCheck.errors(source: source, translation: translated)
+                    report.warnings += TranslationCheck.status(source: source, translation: translated).warnings
+                case .fix:
+                    fixTranslation(translated, of: source, root: options.root, report: &report)
+                }
+            }
+        }
         lap(options.mode == .fix ? "fix" : "check")
 
         // render: only a fully verified book replaces the site
@@ -168,21 +186,41 @@ public enum Workbook {
             report.errors.append(WorkbookError(.setup, "pandoc not found on PATH; install it (apt-get install pandoc, or `make site` as root)"))
             return report
         }
-        // weave: every chapter ran and checked clean, so its fresh outputs are what the chapter records
-        let pages = zip(toRun, outcomes).map { chapter, outcome in
-            SitePage(name: chapter.name, title: chapter.title, summary: chapter.summary,
-                     markdown: Weaver.markdown(for: chapter, outputs: outcome.outputs),
-                     figures: Weaver.figures(in: chapter, outputs: outcome.outputs),
-                     footer: footer(chapter: chapter, computedAt: outcome.computedAt, toolchain: toolchain) + (book.config.footer.map { " " + $0 } ?? ""))
+        // weave: every chapter ran and checked clean, so its fresh outputs are what the chapter records. Each
+        // edition weaves its own text (a translation, or the source with a note where there is none yet) with
+        // the same outputs: computed once, shown in every language.
+        func page(_ chapter: Chapter, outputs: [SnippetOutput], computedAt: Date, strings: UIStrings, note: String? = nil) -> SitePage {
+            var markdown = Weaver.markdown(for: chapter, outputs: outputs, figureLabel: strings.textVersionOfFigure)
+            if let note { markdown = "<div class=\"untranslated-note\">\(escape(note))</div>\n\n" + markdown }
+            return SitePage(name: chapter.name, title: chapter.title, summary: chapter.summary, markdown: markdown,
+                            figures: Weaver.figures(in: chapter, outputs: outputs),
+                            footer: footer(chapter: chapter, computedAt: computedAt, toolchain: toolchain, strings: strings)
+                                + (book.config.footer.map { " " + $0 } ?? ""))
         }
+        let sourceStrings = UIStrings.forLanguage(book.config.language)
         let landing = book.loader.landing()
+        var siteEditions = [SiteEdition(
+            language: book.config.language, path: "", title: book.title(landing: landing),
+            pages: zip(toRun, outcomes).map { page($0, outputs: $1.outputs, computedAt: $1.computedAt, strings: sourceStrings) },
+            landing: landing, strings: sourceStrings, chaptersFolder: book.config.chaptersFolder)]
+        for edition in editions {
+            let strings = UIStrings.forLanguage(edition.translation.language)
+            let pages = zip(toRun, outcomes).map { source, outcome in
+                edition.chapters[source.name].map { page($0, outputs: outcome.outputs, computedAt: outcome.computedAt, strings: strings) }
+                    ?? page(source, outputs: outcome.outputs, computedAt: outcome.computedAt, strings: strings, note: strings.untranslated)
+            } + edition.extras.map { page($0, outputs: [], computedAt: Date(), strings: strings) }
+            let title = edition.translation.title
+                ?? edition.landing.flatMap { MarkdownBlocks.parse($0).headings.first { $0.level == 1 }?.text } ?? siteEditions[0].title
+            siteEditions.append(SiteEdition(language: edition.translation.language, path: edition.translation.sitePath, title: title,
+                                            pages: pages, landing: edition.landing ?? landing, strings: strings,
+                                            chaptersFolder: edition.translation.chaptersFolder))
+        }
         let siteDirectory = options.outputDirectory ?? book.siteDirectory
         let renderer = SiteRenderer(pandoc: pandoc, theme: book.theme(resources: resources), outputDirectory: siteDirectory,
                                     cacheDirectory: book.cacheDirectory.appendingPathComponent("pages"), jobs: options.jobs,
-                                    bookTitle: book.title(landing: landing), language: book.config.language,
-                                    chaptersFolder: book.config.chaptersFolder, footer: book.config.footer)
+                                    footer: book.config.footer)
         do {
-            let rendered = try renderer.render(pages: pages, landing: landing)
+            let rendered = try renderer.render(editions: siteEditions)
             report.pagesRendered = rendered.rendered
             report.pagesReused = rendered.reused
             report.sitePath = siteDirectory.appendingPathComponent("index.html").path
@@ -204,16 +242,30 @@ public enum Workbook {
     }
 
     /// Says when and how a page's numbers were computed.
-    static func footer(chapter: Chapter, computedAt: Date, toolchain: Toolchain) -> String {
+    /// `workbook fix` on a translation: the source's snippets and outputs (as fixed just now) copied in.
+    static func fixTranslation(_ translation: Chapter, of source: Chapter, root: URL, report: inout BuildReport) {
+        do {
+            let sourceText = try String(contentsOf: root.appendingPathComponent(source.path), encoding: .utf8)
+            let (fixedSource, errors) = ChapterParser().parse(path: source.path, text: sourceText)
+            guard let fixedSource, errors.isEmpty else { report.errors += errors; return }
+            let fixed = try TranslationFixer.fixedText(source: fixedSource, translation: translation)
+            guard fixed != translation.text else { return }
+            try AtomicFile.write(fixed, to: root.appendingPathComponent(translation.path))
+            report.fixedFiles.append(translation.path)
+        } catch {
+            report.errors.append(error as? WorkbookError ?? WorkbookError(.fix, file: translation.path, "cannot fix the translation: \(error)"))
+        }
+    }
+
+    static func footer(chapter: Chapter, computedAt: Date, toolchain: Toolchain, strings: UIStrings = .english) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
         let runs = chapter.snippets.filter(\.runs).count
-        return "Every number on this page was printed by one of its \(runs) snippets, compiled with <code>swiftc -Onone</code> "
-            + "against \(toolchain.imports.map { "<code>\($0)</code>" }.joined(separator: ", ")) (runtime \(toolchain.fingerprint.prefix(8))) "
-            + "and run on \(formatter.string(from: computedAt)); "
-            + "the outputs were checked against <code>\(chapter.path)</code> by workbook \(WorkbookVersion.current) when this site was built."
+        return strings.pageFooter(runs, toolchain.imports.map { "<code>\($0)</code>" }.joined(separator: ", "),
+                                  String(toolchain.fingerprint.prefix(8)), formatter.string(from: computedAt), chapter.path,
+                                  WorkbookVersion.current)
     }
 
     /// Removes the cache and the rendered site.

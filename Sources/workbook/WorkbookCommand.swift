@@ -8,7 +8,7 @@ struct WorkbookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workbook",
         abstract: "Compile and run every Swift snippet of a book's chapters against its package, check their outputs, render the site.",
-        subcommands: [Build.self, Check.self, Fix.self, Clean.self, Init.self],
+        subcommands: [Build.self, Check.self, Fix.self, Clean.self, Init.self, Translations.self],
         defaultSubcommand: Build.self)
 }
 
@@ -40,6 +40,7 @@ struct CommonOptions: ParsableArguments {
 
 /// Prints errors compiler-style and the summary; exits 1 when anything failed.
 func finish(_ report: BuildReport) throws {
+    for warning in report.warnings { FileHandle.standardError.write(Data((warning.description + "\n").utf8)) }
     for error in report.errors { FileHandle.standardError.write(Data((error.description + "\n").utf8)) }
     print(report.summary)
     if !report.succeeded { throw ExitCode(1) }
@@ -97,5 +98,21 @@ struct Init: ParsableCommand {
         guard fixed.succeeded else { return try finish(fixed) }
         try finish(Workbook.run(BuildOptions(root: url, mode: .build)))
         print("next: write chapters in Chapters/, then `workbook fix` (record outputs) and `workbook build`")
+    }
+}
+
+struct Translations: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Report how much of each translation is current, stale or missing, chapter by chapter.",
+        discussion: "After updating a translated chapter, `--accept FILE` marks its sections as translated from the source's current text.")
+    @Option(help: "The book's root folder.") var root: String = "."
+    @Option(name: .customLong("accept"), help: "A translated chapter file whose sections are now up to date (repeatable).")
+    var accept: [String] = []
+    func run() throws {
+        let result = TranslationReport.run(root: URL(fileURLWithPath: root).standardizedFileURL, accept: accept)
+        for path in result.accepted { print("accepted \(path)") }
+        if !result.text.isEmpty { print(result.text) }
+        for error in result.errors { FileHandle.standardError.write(Data((error.description + "\n").utf8)) }
+        if !result.errors.isEmpty { throw ExitCode(1) }
     }
 }

@@ -29,3 +29,35 @@ for (const block of document.querySelectorAll("div.sourceCode")) {
     if (visited.includes(name)) link.parentElement.classList.add("visited");
   }
 })();
+
+// The language switch keeps the reader on the same section: both editions have the same headings in the same
+// order (the build checks it), so the section travels as its index, "#section-N", and the other page scrolls to
+// its N-th heading and marks it.
+(function () {
+  const headings = () => Array.from(document.querySelectorAll("article h2[id], article h3[id]"));
+  function currentIndex() {
+    const list = headings();
+    const byHash = list.findIndex((h) => "#" + h.id === decodeURI(window.location.hash));
+    if (byHash >= 0) return byHash;
+    let index = -1;
+    list.forEach((h, i) => { if (h.getBoundingClientRect().top <= 80) index = i; });
+    return index;
+  }
+  for (const link of document.querySelectorAll("a.language-switch")) {
+    link.addEventListener("click", (event) => {
+      const index = currentIndex();
+      if (index < 0) return;
+      event.preventDefault();
+      window.location.href = link.getAttribute("href") + "#section-" + index;
+    });
+  }
+  const wanted = /^#section-(\d+)$/.exec(window.location.hash);
+  if (wanted) {
+    const target = headings()[Number(wanted[1])];
+    if (target) {
+      target.classList.add("landed");
+      target.scrollIntoView();
+      history.replaceState(null, "", "#" + target.id);
+    }
+  }
+})();

@@ -41,7 +41,7 @@
     const results = search(query);
     if (!query.trim()) { box.hidden = true; box.innerHTML = ""; return; }
     box.hidden = false;
-    if (results.length === 0) { box.innerHTML = '<p class="none">No section mentions “' + escapeHTML(query) + '”.</p>'; return; }
+    if (results.length === 0) { box.innerHTML = '<p class="none">' + escapeHTML(box.dataset.none || "No section mentions") + ' “' + escapeHTML(query) + '”.</p>'; return; }
     const first = query.toLowerCase().split(/\s+/).filter(Boolean)[0];
     box.innerHTML = "<ol>" + results.map((e) =>
       '<li><a href="' + e.page + (e.anchor ? "#" + e.anchor : "") + '">' + escapeHTML(e.pageTitle) +

@@ -15,7 +15,20 @@ import TOMLKit
 ///     [snippets]
 ///     imports = ["Geometry"]     # modules every snippet imports (default: the package's library products)
 ///     timeout = 60               # seconds a chapter program may run
+///
+///     [translations.zh-Hans]     # one table per translation; the key is its language tag
+///     title = "…"                # the edition's title (default: its landing page's first heading)
+///     chapters = "Chapters/zh-Hans"   # default: the chapters folder + "/" + the language tag
+///     path = "zh"                # where the edition goes inside the output folder (default: the language tag)
 public struct BookConfig: Sendable, Equatable {
+    /// A translated edition: its prose lives in its own folder, its snippets and outputs are the source's.
+    public struct Translation: Sendable, Equatable {
+        public var language: String
+        public var title: String?
+        public var chaptersFolder: String
+        public var sitePath: String
+    }
+
     public static let fileName = "book.toml"
 
     public var title: String?
@@ -27,6 +40,7 @@ public struct BookConfig: Sendable, Equatable {
     /// nil: every library product of the package.
     public var imports: [String]?
     public var timeout: Double?
+    public var translations: [Translation] = []
 
     public init() {}
 
@@ -58,6 +72,7 @@ public struct BookConfig: Sendable, Equatable {
         config.footer = try reader.string("book", "footer")
         config.imports = try reader.moduleNames("snippets", "imports")
         config.timeout = try reader.positiveNumber("snippets", "timeout")
+        config.translations = try reader.translations(chaptersFolder: config.chaptersFolder, sourceLanguage: config.language)
         try reader.rejectUnknownKeys()
         return config
     }
@@ -145,8 +160,61 @@ private struct KeyReader {
         WorkbookError(.load, file: BookConfig.fileName, "\(section).\(key) must be \(expected)")
     }
 
+    /// `[translations.LANG]` tables, each with optional title, chapters and path.
+    mutating func translations(chaptersFolder: String, sourceLanguage: String) throws -> [BookConfig.Translation] {
+        known["translations"] = []
+        guard let entry = table["translations"] else { return [] }
+        guard let languages = entry.table else {
+            throw WorkbookError(.load, file: BookConfig.fileName, "[translations] must hold one table per language, e.g. [translations.zh-Hans]")
+        }
+        var result: [BookConfig.Translation] = []
+        for language in languages.keys.sorted() {
+            known["translations"]!.insert(language)
+            let name = "translations.\(language)"
+            guard language.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }), language != sourceLanguage else {
+                throw WorkbookError(.load, file: BookConfig.fileName, "[\(name)]: the key must be a language tag such as zh-Hans, other than book.language")
+            }
+            guard let settings = languages[language]?.table else {
+                throw WorkbookError(.load, file: BookConfig.fileName, "[\(name)] must be a table (title, chapters, path)")
+            }
+            let nested = KeyReader(table: settings)
+            for key in settings.keys where !["title", "chapters", "path"].contains(key) {
+                throw WorkbookError(.load, file: BookConfig.fileName, "unknown key \(name).\(key); [\(name)] takes chapters, path, title")
+            }
+            var reader = nested
+            reader.prefix = name
+            let translation = BookConfig.Translation(
+                language: language, title: try reader.plainString("title"),
+                chaptersFolder: try reader.plainRelativePath("chapters") ?? "\(chaptersFolder)/\(language)",
+                sitePath: try reader.plainRelativePath("path") ?? language)
+            result.append(translation)
+        }
+        return result
+    }
+
+    /// For nested tables (`[translations.zh-Hans]`): keys read straight from `table`, named `prefix.key` in errors.
+    var prefix = ""
+
+    mutating func plainString(_ key: String) throws -> String? {
+        guard let value = table[key] else { return nil }
+        guard let text = value.string else {
+            throw WorkbookError(.load, file: BookConfig.fileName, "\(prefix).\(key) must be a string in double quotes")
+        }
+        return text
+    }
+
+    mutating func plainRelativePath(_ key: String) throws -> String? {
+        guard let text = try plainString(key) else { return nil }
+        let parts = text.split(separator: "/")
+        guard !text.hasPrefix("/"), !parts.isEmpty, !parts.contains(".."), !text.contains("\\") else {
+            throw WorkbookError(.load, file: BookConfig.fileName,
+                                "\(prefix).\(key) = \"\(text)\": give a folder inside the book, relative to book.toml (no leading /, no ..)")
+        }
+        return parts.filter { $0 != "." }.joined(separator: "/")
+    }
+
     func rejectUnknownKeys() throws {
-        for section in table.keys {
+        for section in table.keys where section != "translations" {
             guard let keys = known[section] else {
                 throw WorkbookError(.load, file: BookConfig.fileName,
                                     "unknown section [\(section)]; the sections are " + known.keys.sorted().map { "[\($0)]" }.joined(separator: ", "))

@@ -13,7 +13,8 @@ public enum BookInitializer {
         guard !fileManager.fileExists(atPath: root.appendingPathComponent(BookConfig.fileName).path) else {
             throw WorkbookError(.setup, file: BookConfig.fileName, "already exists: this package has a book; run `workbook build`")
         }
-        let package = try PackageDescription.describe(root: root, swift: try swiftCommand())
+        let package = try PackageDescription.describe(root: root, swift: try swiftCommand(),
+                                                     scratch: root.appendingPathComponent(".workbook-cache/runtime/.describe"))
         guard let library = package.libraries.first(where: { !$0.modules.isEmpty }) else {
             throw WorkbookError(.setup, file: "Package.swift", "declares no library product with Swift code; add one "
                 + "(`.library(name: \"\(package.name)\", targets: [\"\(package.name)\"])`) so snippets have something to import")

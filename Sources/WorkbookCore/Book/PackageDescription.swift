@@ -18,11 +18,14 @@ public struct PackageDescription: Sendable, Equatable, Codable {
 
     public var modules: [String] { libraries.flatMap(\.modules) }
 
-    /// Describes the package at `root` with `swift package describe`.
-    public static func describe(root: URL, swift: String) throws -> PackageDescription {
+    /// Describes the package at `root` with `swift package describe`. `scratch` is SwiftPM's working folder for
+    /// it: never the package's own `.build`, whose lock a running `swift build` or `swift test` holds (describing
+    /// from inside `swift test` would otherwise wait for itself).
+    public static func describe(root: URL, swift: String, scratch: URL) throws -> PackageDescription {
         let result: Subprocess.Result
         do {
-            result = try Subprocess.run(swift, ["package", "describe", "--type", "json"], in: root, timeout: 300)
+            result = try Subprocess.run(swift, ["package", "--scratch-path", scratch.path, "describe", "--type", "json"],
+                                        in: root, timeout: 300)
         } catch {
             throw WorkbookError(.setup, file: "Package.swift", "cannot run `swift package describe`: \(error.localizedDescription)")
         }

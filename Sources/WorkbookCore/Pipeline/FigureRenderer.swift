@@ -5,18 +5,18 @@ import Presentation
 /// axes with ticks and labels, a legend for several series, a title and description for screen readers. Colours
 /// come from CSS variables, so the same SVG reads in light and dark mode.
 public enum FigureRenderer {
-    public static func html(json: String, number: Int) -> String {
+    public static func html(json: String, number: Int, word: String = "Figure") -> String {
         guard let chart = try? JSONDecoder().decode(Chart.self, from: Data(json.utf8)) else {
-            return "<p class=\"figure-error\">Figure \(number) could not be drawn (its data did not decode); see the text version.</p>"
+            return "<p class=\"figure-error\">\(word) \(number) could not be drawn (its data did not decode); see the text version.</p>"
         }
-        let title = chart.title.isEmpty ? "Figure \(number)" : chart.title
+        let title = chart.title.isEmpty ? "\(word) \(number)" : chart.title
         let svg: String
         switch chart.kind {
-        case .line: svg = SVGPlot.line(chart, id: "figure-\(number)", title: "Figure \(number): \(title)")
-        case .bar: svg = SVGPlot.bar(chart, id: "figure-\(number)", title: "Figure \(number): \(title)")
-        case .heatmap: svg = SVGPlot.heatmap(chart, id: "figure-\(number)", title: "Figure \(number): \(title)")
+        case .line: svg = SVGPlot.line(chart, id: "figure-\(number)", title: "\(word) \(number): \(title)")
+        case .bar: svg = SVGPlot.bar(chart, id: "figure-\(number)", title: "\(word) \(number): \(title)")
+        case .heatmap: svg = SVGPlot.heatmap(chart, id: "figure-\(number)", title: "\(word) \(number): \(title)")
         }
-        return "<figure class=\"chart\" id=\"figure-\(number)\">\n\(svg)\n<figcaption><a href=\"#figure-\(number)\">Figure \(number).</a> \(escape(title))</figcaption>\n</figure>"
+        return "<figure class=\"chart\" id=\"figure-\(number)\">\n\(svg)\n<figcaption><a href=\"#figure-\(number)\">\(word) \(number).</a> \(escape(title))</figcaption>\n</figure>"
     }
 }
 

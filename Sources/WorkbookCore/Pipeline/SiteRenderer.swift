@@ -21,46 +21,62 @@ public struct SitePage: Sendable {
     }
 }
 
+/// One edition of the book: the source language's pages, or a translation's, written under `path` of the site
+/// ("" for the source edition, e.g. "zh" for a translation).
+public struct SiteEdition: Sendable {
+    public var language: String
+    public var path: String
+    public var title: String
+    public var pages: [SitePage]
+    /// The landing page's Markdown (`index.md`), if the edition has one.
+    public var landing: String?
+    public var strings: UIStrings
+    /// Where the edition's Markdown lives, for error messages.
+    public var chaptersFolder: String
+
+    public init(language: String, path: String, title: String, pages: [SitePage], landing: String?, strings: UIStrings,
+                chaptersFolder: String) {
+        self.language = language
+        self.path = path
+        self.title = title
+        self.pages = pages
+        self.landing = landing
+        self.strings = strings
+        self.chaptersFolder = chaptersFolder
+    }
+}
+
 /// Stage `render`: pandoc turns each page's Markdown into an HTML fragment (its TOC and body); the fragment is
 /// cached by content, so unchanged pages cost no pandoc run; the theme's page template wraps it with the sidebar,
-/// prev/next links and footer. The site is assembled in a staging folder and swapped in whole.
+/// prev/next links, language links and footer. Every edition is assembled in one staging folder, which is
+/// swapped in whole.
 public struct SiteRenderer: Sendable {
     public var pandoc: String
     public var theme: Theme
     public var outputDirectory: URL
     public var cacheDirectory: URL
     public var jobs: Int
-    public var bookTitle: String
-    /// The pages' `lang`.
-    public var language: String
-    /// For error messages: where a page's Markdown came from.
-    public var chaptersFolder: String
-    /// The book's own footer HTML (book.toml), shown on the landing page too.
+    /// The book's own footer HTML (book.toml), shown on the landing pages too.
     public var footer: String?
 
     public static let pandocArguments = ["-f", "gfm+tex_math_dollars", "-t", "html5", "--mathml", "--toc",
                                          "--toc-depth=3", "-s", "--metadata", "title=page"]
 
-    public init(pandoc: String, theme: Theme, outputDirectory: URL, cacheDirectory: URL, jobs: Int,
-                bookTitle: String, language: String = "en", chaptersFolder: String = "Chapters", footer: String? = nil) {
+    public init(pandoc: String, theme: Theme, outputDirectory: URL, cacheDirectory: URL, jobs: Int, footer: String? = nil) {
         self.pandoc = pandoc
         self.theme = theme
-        self.language = language
-        self.chaptersFolder = chaptersFolder
         self.footer = footer
         self.outputDirectory = outputDirectory
         self.cacheDirectory = cacheDirectory
         self.jobs = jobs
-        self.bookTitle = bookTitle
     }
 
     public struct Report: Sendable { public var rendered = 0; public var reused = 0 }
 
-    /// Renders the chapter pages and the landing page (`landing`: the Markdown of Chapters/index.md, if any).
-    public func render(pages: [SitePage], landing: String?) throws -> Report {
+    /// Renders every edition's chapter pages and landing page, then swaps the new site in.
+    public func render(editions: [SiteEdition]) throws -> Report {
         let fileManager = FileManager.default
-        let template = try theme.read("page.html")
-        let fragmentTemplate = theme.url("fragment.html")
+        let template = PageTemplate(try theme.read("page.html"))
         let parent = outputDirectory.deletingLastPathComponent()
         let staging = parent.appendingPathComponent(".staging-\(getpid())")
         do {
@@ -72,12 +88,33 @@ public struct SiteRenderer: Sendable {
             throw WorkbookError(.render, file: outputDirectory.path, "cannot write the site: \(error.localizedDescription); check that the folder is writable")
         }
         defer { try? fileManager.removeItem(at: staging) }
+        var report = Report()
+        for edition in editions {
+            let folder = edition.path.isEmpty ? staging : staging.appendingPathComponent(edition.path)
+            let others = editions.filter { $0.path != edition.path }
+            let counts = try renderEdition(edition, others: others, into: folder, template: template)
+            report.rendered += counts.rendered
+            report.reused += counts.reused
+        }
+        try swapIn(staging)
+        return report
+    }
+
+    /// One edition into `folder` (its own copy of the assets and its own search index).
+    func renderEdition(_ edition: SiteEdition, others: [SiteEdition], into folder: URL, template: PageTemplate) throws -> Report {
+        let fileManager = FileManager.default
+        let pages = edition.pages
+        let strings = edition.strings
+        let fragmentTemplate = theme.url("fragment.html")
+        let cacheDirectory = edition.path.isEmpty ? self.cacheDirectory : self.cacheDirectory.appendingPathComponent(edition.path)
+        try fileManager.createDirectory(at: folder.appendingPathComponent("assets"), withIntermediateDirectories: true)
+        try fileManager.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
         for asset in theme.assets() {
-            try fileManager.copyItem(at: asset.url, to: staging.appendingPathComponent("assets/\(asset.name)"))
+            try fileManager.copyItem(at: asset.url, to: folder.appendingPathComponent("assets/\(asset.name)"))
         }
 
         // Fragments, in parallel: the cache answers for unchanged pages.
-        let allPages = pages + (landing.map { [SitePage(name: "index", title: bookTitle, summary: "", markdown: $0, figures: [])] } ?? [])
+        let allPages = pages + (edition.landing.map { [SitePage(name: "index", title: edition.title, summary: "", markdown: $0, figures: [])] } ?? [])
         let fragmentKeyBase = ContentHash.of(try theme.read("fragment.html"), Self.pandocArguments.joined(separator: " "), WorkbookVersion.current)
         let results = ConcurrentMap.map(allPages, jobs: jobs) { page -> Swift.Result<(Fragment, Bool), WorkbookError> in
             let key = ContentHash.of(fragmentKeyBase, page.markdown)
@@ -87,7 +124,7 @@ public struct SiteRenderer: Sendable {
                 let run = try Subprocess.run(pandoc, Self.pandocArguments + ["--template", fragmentTemplate.path],
                                              timeout: 120, input: Data(page.markdown.utf8))
                 guard run.status == 0 else {
-                    return .failure(WorkbookError(.render, file: "\(chaptersFolder)/\(page.name).md", "pandoc failed: \(run.stderrText.prefix(500))"))
+                    return .failure(WorkbookError(.render, file: "\(edition.chaptersFolder)/\(page.name).md", "pandoc failed: \(run.stderrText.prefix(500))"))
                 }
                 // Replace older fragments of this page, then store this one.
                 for old in (try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory.path)) ?? []
@@ -115,25 +152,24 @@ public struct SiteRenderer: Sendable {
         var searchEntries: [SearchIndex.Entry] = []
         for (index, page) in pages.enumerated() {
             let fragment = fragments[page.name]!
-            let body = Self.insertingTOC(fragment.toc, into: Self.insertingFigures(page.figures, into: fragment.body))
-            let html = compose(template, title: page.title, body: body, current: page.name, pages: pages, footer: page.footer,
+            let body = Self.insertingTOC(fragment.toc, label: strings.onThisPage,
+                                         into: Self.insertingFigures(page.figures, word: strings.figure, into: fragment.body))
+            let html = compose(template, edition: edition, others: others, title: page.title, body: body, current: page.name,
+                               footer: page.footer,
                                previous: index > 0 ? pages[index - 1] : nil, next: index + 1 < pages.count ? pages[index + 1] : nil)
-            try write(html, to: staging.appendingPathComponent("\(page.name).html"))
+            try write(html, to: folder.appendingPathComponent("\(page.name).html"))
             searchEntries += SearchIndex.entries(page: "\(page.name).html", title: page.title, body: fragment.body)
         }
-        try write(SearchIndex.script(searchEntries), to: staging.appendingPathComponent("assets/search-index.js"))
-        let landingBody = fragments["index"]?.body ?? "<h1>\(escape(bookTitle))</h1>"
+        try write(SearchIndex.script(searchEntries), to: folder.appendingPathComponent("assets/search-index.js"))
+        let landingBody = fragments["index"]?.body ?? "<h1>\(escape(edition.title))</h1>"
         let list = "<ol class=\"chapter-list\">\n" + pages.map {
             "<li><a href=\"\($0.name).html\">\(escape($0.title))</a><p>\(escape($0.summary))</p></li>"
         }.joined(separator: "\n") + "\n</ol>"
-        try write(compose(template, title: bookTitle, body: landingBody + "\n<h2 id=\"chapters\">Chapters</h2>\n" + list,
-                          current: "index", pages: pages,
-                          footer: "Built by workbook \(WorkbookVersion.current) from the Markdown chapters; each page says when its numbers were computed."
-                            + (footer.map { " " + $0 } ?? ""),
+        try write(compose(template, edition: edition, others: others, title: edition.title,
+                          body: landingBody + "\n<h2 id=\"chapters\">\(escape(strings.chapters))</h2>\n" + list,
+                          current: "index", footer: strings.landingFooter + (footer.map { " " + $0 } ?? ""),
                           previous: nil, next: pages.first),
-                  to: staging.appendingPathComponent("index.html"))
-
-        try swapIn(staging)
+                  to: folder.appendingPathComponent("index.html"))
         return report
     }
 
@@ -159,13 +195,13 @@ public struct SiteRenderer: Sendable {
     }
 
     /// Puts the page's table of contents right after its title.
-    static func insertingTOC(_ toc: String, into body: String) -> String {
+    static func insertingTOC(_ toc: String, label: String = UIStrings.english.onThisPage, into body: String) -> String {
         guard !toc.isEmpty, let end = body.range(of: "</h1>") else { return body }
-        return String(body[..<end.upperBound]) + "\n<nav class=\"toc\" aria-label=\"On this page\">\n\(toc)\n</nav>" + body[end.upperBound...]
+        return String(body[..<end.upperBound]) + "\n<nav class=\"toc\" aria-label=\"\(escape(label))\">\n\(toc)\n</nav>" + body[end.upperBound...]
     }
 
     /// Replaces each `<!-- WORKBOOK-FIGURE-N -->` placeholder by figure N, in one pass over the page.
-    static func insertingFigures(_ figures: [String], into body: String) -> String {
+    static func insertingFigures(_ figures: [String], word: String = UIStrings.english.figure, into body: String) -> String {
         let marker = "<!-- \(Weaver.figurePlaceholderPrefix)"
         var parts = body.components(separatedBy: marker)
         guard parts.count > 1 else { return body }
@@ -173,30 +209,51 @@ public struct SiteRenderer: Sendable {
             let part = parts[index]
             guard let close = part.range(of: " -->"), let number = Int(part[..<close.lowerBound]),
                   number >= 1, number <= figures.count else { parts[index] = marker + part; continue }
-            parts[index] = FigureRenderer.html(json: figures[number - 1], number: number) + part[close.upperBound...]
+            parts[index] = FigureRenderer.html(json: figures[number - 1], number: number, word: word) + part[close.upperBound...]
         }
         return parts.joined()
     }
 
-    func compose(_ template: String, title: String, body: String, current: String, pages: [SitePage], footer: String,
-                 previous: SitePage?, next: SitePage?) -> String {
+    func compose(_ template: PageTemplate, edition: SiteEdition, others: [SiteEdition], title: String, body: String, current: String,
+                 footer: String, previous: SitePage?, next: SitePage?) -> String {
+        let pages = edition.pages
+        let strings = edition.strings
         let position = pages.firstIndex { $0.name == current }
         let sidebar = "<ol>\n" + pages.enumerated().map { index, page in
             let state = page.name == current ? " class=\"current\" aria-current=\"page\"" : ""
             return "<li\(state)><a href=\"\(page.name).html\"><span class=\"number\">\(index + 1)</span> \(escape(page.title))</a></li>"
         }.joined(separator: "\n") + "\n</ol>"
-        let progress = position.map { "Chapter \($0 + 1) of \(pages.count)" } ?? "\(pages.count) chapters"
+        let progress = position.map { strings.chapterOf($0 + 1, pages.count) } ?? strings.chapterCount(pages.count)
         let navigation = [
             previous.map { "<a class=\"prev\" rel=\"prev\" href=\"\($0.name).html\">← \(escape($0.title))</a>" } ?? "<span></span>",
             next.map { "<a class=\"next\" rel=\"next\" href=\"\($0.name).html\">\(escape($0.title)) →</a>" } ?? "<span></span>",
         ].joined(separator: "\n")
+        // The same page in the other editions: <link rel=alternate hreflang> for machines, a switch for readers.
+        let counterparts = others.filter { other in current == "index" || other.pages.contains { $0.name == current } }.map { other in
+            (other, Self.relativePath(from: edition.path, to: other.path) + "\(current).html")
+        }
+        let alternates = counterparts.map { "<link rel=\"alternate\" hreflang=\"\(escape($0.0.language))\" href=\"\(escape($0.1))\">" }
+            .joined(separator: "\n")
+        let switcher = counterparts.map {
+            "<a class=\"language-switch\" hreflang=\"\(escape($0.0.language))\" lang=\"\(escape($0.0.language))\" href=\"\(escape($0.1))\">\(escape($0.0.strings.languageName))</a>"
+        }.joined(separator: "\n")
         let values = [
-            "title": escape(title), "book_title": escape(bookTitle), "sidebar": sidebar, "body": body,
-            "language": escape(language), "book_id": escape(ContentHash.of(bookTitle).prefix(12).description),
-            "navigation": navigation, "progress": progress, "footer": footer, "page": current,
+            "title": escape(title), "book_title": escape(edition.title), "sidebar": sidebar, "body": body,
+            "language": escape(edition.language), "book_id": escape(String(ContentHash.of(edition.title).prefix(12))),
+            "navigation": navigation, "progress": escape(progress), "footer": footer, "page": escape(current),
+            "alternates": alternates, "language_switch": switcher,
+            "ui_skip": escape(strings.skipToContent), "ui_chapters": escape(strings.chapters), "ui_search_label": escape(strings.searchLabel),
+            "ui_search_placeholder": escape(strings.searchPlaceholder), "ui_search_none": escape(strings.searchNone),
+            "ui_pager": escape(strings.previousAndNext),
             "progress_percent": position.map { String(Int((Double($0 + 1) / Double(max(pages.count, 1)) * 100).rounded())) } ?? "0",
         ]
-        return PageTemplate(template).render(values)
+        return template.render(values)
+    }
+
+    /// The relative path from one edition's folder to another's ("" is the site's root).
+    static func relativePath(from: String, to: String) -> String {
+        let up = from.split(separator: "/").map { _ in "../" }.joined()
+        return up + (to.isEmpty ? "" : to + "/")
     }
 
     func write(_ text: String, to url: URL) throws {

@@ -8,7 +8,9 @@ import Foundation
 public enum Weaver {
     public static let figurePlaceholderPrefix = "WORKBOOK-FIGURE-"
 
-    public static func markdown(for chapter: Chapter, outputs: [SnippetOutput]) -> String {
+    /// `figureLabel`: the words before a figure's number in its text version's summary (the page's language).
+    public static func markdown(for chapter: Chapter, outputs: [SnippetOutput],
+                                figureLabel: String = UIStrings.english.textVersionOfFigure) -> String {
         var lines = TextLines.split(chapter.text)
         // (first 0-based line, how many lines, what replaces them); count 0 inserts.
         var edits: [(start: Int, count: Int, replacement: [String])] = []
@@ -30,7 +32,7 @@ public enum Weaver {
                         // The SVG replaces the placeholder at render time; the ASCII stays one click away.
                         figureIndex += 1
                         replacement += ["<!-- \(figurePlaceholderPrefix)\(figureIndex) -->", "", "<details class=\"ascii\">",
-                                        "<summary>Text version of figure \(figureIndex)</summary>", ""]
+                                        "<summary>\(figureLabel) \(figureIndex)</summary>", ""]
                         replacement += RegionRenderer.lines(for: SnippetOutput(segments: [.text(ascii)])) + ["", "</details>", ""]
                     case .text, .markdown:
                         replacement += RegionRenderer.lines(for: SnippetOutput(segments: [segment])) + [""]

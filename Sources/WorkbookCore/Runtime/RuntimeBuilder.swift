@@ -76,7 +76,8 @@ public struct RuntimeBuilder: Sendable {
            cached.manifest == key {
             return cached.package
         }
-        let package = try PackageDescription.describe(root: bookRoot, swift: swift)
+        let package = try PackageDescription.describe(root: bookRoot, swift: swift,
+                                                     scratch: directory.appendingPathComponent(".describe"))
         if let data = try? JSONEncoder().encode(Cached(manifest: key, package: package)) {
             try? AtomicFile.write(String(decoding: data, as: UTF8.self), to: cacheFile)
         }

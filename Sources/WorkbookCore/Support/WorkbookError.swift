@@ -5,15 +5,21 @@ public struct WorkbookError: Error, Sendable, Equatable, CustomStringConvertible
         case load, parse, plan, compile, run, check, fix, weave, render, setup
     }
 
+    public enum Severity: String, Sendable { case error, warning }
+
     public var stage: Stage
+    /// A warning is printed but does not fail the build (e.g. a stale translated section).
+    public var severity: Severity
     /// Path relative to the book root, when the error belongs to a file.
     public var file: String?
     public var line: Int?
     public var column: Int?
     public var message: String
 
-    public init(_ stage: Stage, file: String? = nil, line: Int? = nil, column: Int? = nil, _ message: String) {
+    public init(_ stage: Stage, file: String? = nil, line: Int? = nil, column: Int? = nil, severity: Severity = .error,
+                _ message: String) {
         self.stage = stage
+        self.severity = severity
         self.file = file
         self.line = line
         self.column = column
@@ -27,7 +33,7 @@ public struct WorkbookError: Error, Sendable, Equatable, CustomStringConvertible
             if let line { location += ":\(line)" + (column.map { ":\($0)" } ?? "") }
             location += ": "
         }
-        return "\(location)error: [\(stage.rawValue)] \(message)"
+        return "\(location)\(severity.rawValue): [\(stage.rawValue)] \(message)"
     }
 }
 

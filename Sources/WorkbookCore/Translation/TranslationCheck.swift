@@ -1,0 +1,128 @@
+/// A translated chapter never owns its snippets: it repeats the source's snippets and output regions so it reads
+/// whole on GitHub, and this check holds them identical to the source's (`workbook fix` copies them over). Its
+/// prose is the translator's; `staleness` says which sections were translated from older source text.
+public enum TranslationCheck {
+    /// One snippet block as written: its fence through the end of its output region, if it has one.
+    static func block(of snippet: Snippet, in chapter: Chapter, lines: [String]) -> ArraySlice<String> {
+        let end = chapter.region(for: snippet).map { max($0.endMarker, snippet.fenceEnd) } ?? snippet.fenceEnd
+        return lines[(snippet.fenceStart - 1)..<end]
+    }
+
+    /// Errors at the translation's lines where its snippets or recorded outputs differ from the source's.
+    public static func errors(source: Chapter, translation: Chapter) -> [WorkbookError] {
+        guard source.snippets.count == translation.snippets.count else {
+            return [structureError(source: source, translation: translation)]
+        }
+        let sourceLines = TextLines.split(source.text).map(TextLines.content)
+        let translatedLines = TextLines.split(translation.text).map(TextLines.content)
+        var errors: [WorkbookError] = []
+        for (original, copy) in zip(source.snippets, translation.snippets) {
+            guard block(of: original, in: source, lines: sourceLines) != block(of: copy, in: translation, lines: translatedLines) else { continue }
+            errors.append(WorkbookError(.check, file: translation.path, line: copy.fenceStart,
+                "snippet '\(copy.id)' or its output differs from the source's (\(source.path):\(original.fenceStart)); "
+                + "a translation repeats the source's snippets unchanged: run `workbook fix` to copy them"))
+        }
+        return errors
+    }
+
+    static func structureError(source: Chapter, translation: Chapter) -> WorkbookError {
+        let missing = source.snippets.map(\.id).filter { id in !translation.snippets.contains { $0.id == id } }
+        return WorkbookError(.check, file: translation.path, line: 1,
+            "has \(translation.snippets.count) snippets where its source \(source.path) has \(source.snippets.count)"
+            + (missing.isEmpty ? "" : " (missing: \(missing.joined(separator: ", ")))")
+            + "; copy each missing snippet (with its output region) from the source to the matching place, then run `workbook fix`")
+    }
+
+    /// How much of a translated chapter matches its source's current prose.
+    public struct Status: Sendable, Equatable {
+        public var translationPath: String
+        public var sourcePath: String
+        public var sections = 0
+        public var current = 0
+        /// Sections translated from older source text, and sections never marked as translated.
+        public var stale: [(translated: ProseSection, source: ProseSection)] = []
+        public var unmarked: [ProseSection] = []
+        /// Set when the translation's sections do not line up with the source's.
+        public var mismatch: String?
+
+        public static func == (a: Status, b: Status) -> Bool {
+            a.translationPath == b.translationPath && a.current == b.current && a.sections == b.sections
+                && a.stale.map(\.translated.line) == b.stale.map(\.translated.line) && a.unmarked == b.unmarked && a.mismatch == b.mismatch
+        }
+
+        /// Warnings for the build output, at the translation's lines.
+        public var warnings: [WorkbookError] {
+            if let mismatch { return [WorkbookError(.check, file: translationPath, line: 1, severity: .warning, mismatch)] }
+            return stale.map { pair in
+                WorkbookError(.check, file: translationPath, line: pair.translated.line, severity: .warning,
+                    "section '\(pair.translated.heading)' is stale: its source (\(sourcePath):\(pair.source.line)) changed since it was "
+                    + "translated; update the translation, then run `workbook translations --accept \(translationPath)`")
+            } + unmarked.map { section in
+                WorkbookError(.check, file: translationPath, line: section.line, severity: .warning,
+                    "section '\(section.heading)' has no translated-from mark; when it is translated, run "
+                    + "`workbook translations --accept \(translationPath)`")
+            }
+        }
+    }
+
+    public static func status(source: Chapter, translation: Chapter) -> Status {
+        let sourceSections = ProseSection.sections(of: source)
+        let translatedSections = ProseSection.sections(of: translation)
+        var status = Status(translationPath: translation.path, sourcePath: source.path, sections: sourceSections.count)
+        guard sourceSections.count == translatedSections.count else {
+            status.mismatch = "has \(translatedSections.count) sections (# and ## headings) where its source \(source.path) has "
+                + "\(sourceSections.count); a translation keeps the source's sections, so every section counts as stale"
+            return status
+        }
+        for (original, copy) in zip(sourceSections, translatedSections) {
+            switch copy.translatedFrom {
+            case original.proseHash?: status.current += 1
+            case nil: status.unmarked.append(copy)
+            default: status.stale.append((copy, original))
+            }
+        }
+        return status
+    }
+}
+
+/// `workbook fix` and `workbook translations --accept` on a translated chapter.
+public enum TranslationFixer {
+    /// The translation with every snippet block (fence through output region) replaced by the source's.
+    public static func fixedText(source: Chapter, translation: Chapter) throws -> String {
+        guard source.snippets.count == translation.snippets.count else {
+            throw TranslationCheck.structureError(source: source, translation: translation)
+        }
+        let sourceLines = TextLines.split(source.text).map(TextLines.content)
+        var lines = TextLines.split(translation.text)
+        let ending = translation.usesCRLF ? "\r" : ""
+        for (original, copy) in zip(source.snippets, translation.snippets).reversed() {
+            let end = translation.region(for: copy).map { max($0.endMarker, copy.fenceEnd) } ?? copy.fenceEnd
+            let replacement = TranslationCheck.block(of: original, in: source, lines: sourceLines).map { $0 + ending }
+            lines.replaceSubrange((copy.fenceStart - 1)..<end, with: replacement)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The translation with each section marked as translated from the source's current prose: the translator's
+    /// statement that the translation is up to date.
+    public static func acceptedText(source: Chapter, translation: Chapter) throws -> String {
+        let sourceSections = ProseSection.sections(of: source)
+        let translatedSections = ProseSection.sections(of: translation)
+        guard sourceSections.count == translatedSections.count else {
+            throw WorkbookError(.check, file: translation.path, line: 1, TranslationCheck.status(source: source, translation: translation).mismatch ?? "sections differ")
+        }
+        var lines = TextLines.split(translation.text)
+        let ending = translation.usesCRLF ? "\r" : ""
+        for (original, copy) in zip(sourceSections, translatedSections).reversed() {
+            let marker = ProseSection.marker(original.proseHash) + ending
+            if let line = copy.markerLine {
+                lines[line - 1] = marker
+            } else if copy.heading.isEmpty {
+                lines.insert(marker, at: 0)
+            } else {
+                lines.insert(marker, at: copy.line)    // right after the heading line
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

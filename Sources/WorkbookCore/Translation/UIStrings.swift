@@ -1,0 +1,51 @@
+/// The words the tool itself puts on a page (navigation, search, notes), per language. A language without a
+/// table here gets the English words.
+public struct UIStrings: Sendable, Equatable {
+    public var languageName: String
+    public var skipToContent: String
+    public var chapters: String
+    public var searchLabel: String
+    public var searchPlaceholder: String
+    public var searchNone: String
+    public var onThisPage: String
+    public var previousAndNext: String
+    public var figure: String
+    public var textVersionOfFigure: String
+    public var chapterOf: @Sendable (Int, Int) -> String
+    public var chapterCount: @Sendable (Int) -> String
+    public var untranslated: String
+    public var landingFooter: String
+    /// Page footer: (snippet count, imported modules as HTML, runtime id, when, chapter path, tool version).
+    public var pageFooter: @Sendable (Int, String, String, String, String, String) -> String
+
+    public static func == (a: UIStrings, b: UIStrings) -> Bool { a.languageName == b.languageName }
+
+    public static func forLanguage(_ tag: String) -> UIStrings {
+        tag.lowercased().hasPrefix("zh") ? chinese : english
+    }
+
+    public static let english = UIStrings(
+        languageName: "English", skipToContent: "Skip to content", chapters: "Chapters", searchLabel: "Search this book",
+        searchPlaceholder: "Search", searchNone: "No section mentions", onThisPage: "On this page",
+        previousAndNext: "Previous and next chapter", figure: "Figure", textVersionOfFigure: "Text version of figure",
+        chapterOf: { "Chapter \($0) of \($1)" }, chapterCount: { "\($0) chapters" },
+        untranslated: "This chapter is not translated yet; the English text follows.",
+        landingFooter: "Built by workbook from the Markdown chapters; each page says when its numbers were computed.",
+        pageFooter: { runs, modules, runtime, when, path, tool in
+            "Every number on this page was printed by one of its \(runs) snippets, compiled with <code>swiftc -Onone</code> "
+                + "against \(modules) (runtime \(runtime)) and run on \(when); the outputs were checked against "
+                + "<code>\(path)</code> by workbook \(tool) when this site was built."
+        })
+
+    public static let chinese = UIStrings(
+        languageName: "中文", skipToContent: "跳到正文", chapters: "章节", searchLabel: "搜索本书",
+        searchPlaceholder: "搜索", searchNone: "没有章节提到", onThisPage: "本页内容",
+        previousAndNext: "上一章与下一章", figure: "图", textVersionOfFigure: "文字版：图",
+        chapterOf: { "第 \($0) 章，共 \($1) 章" }, chapterCount: { "共 \($0) 章" },
+        untranslated: "本章尚未翻译，以下是英文原文。",
+        landingFooter: "由 workbook 从 Markdown 章节生成；每页都注明其中数字的计算时间。",
+        pageFooter: { runs, modules, runtime, when, path, tool in
+            "本页的每个数字都由本页 \(runs) 个代码片段之一打印：它们以 <code>swiftc -Onone</code> 编译，链接 \(modules)"
+                + "（运行时 \(runtime)），运行于 \(when)；构建本站时，workbook \(tool) 已将输出与 <code>\(path)</code> 核对。"
+        })
+}
