@@ -18,7 +18,23 @@ struct BrowserTests {
     }()
 
     static var chapterPages: [String] { site.report.parsedChapters.map { "\($0.name).html" } }
-    static var allPages: [String] { ["index.html"] + chapterPages }
+    /// The Chinese edition (book.toml: [translations.zh-Hans], path "zh"): every English page's twin, and its
+    /// own pages (the glossary) after them.
+    static var chinesePages: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: site.folder.appendingPathComponent("zh").path)) ?? []
+        return ["zh/index.html"] + chapterPages.map { "zh/" + $0 }
+            + names.filter { $0.hasSuffix(".html") && $0 != "index.html" && !chapterPages.contains($0) }.sorted().map { "zh/" + $0 }
+    }
+    static var allPages: [String] { ["index.html"] + chapterPages + chinesePages }
+
+    /// A link's target page relative to the site root, from the page it is on (`zh/05.html` + `../06.html`).
+    static func resolve(_ href: String, from page: String) -> String {
+        var parts = page.split(separator: "/").dropLast().map(String.init)
+        for piece in href.split(separator: "/").map(String.init) {
+            if piece == ".." { _ = parts.popLast() } else if piece != "." { parts.append(piece) }
+        }
+        return parts.joined(separator: "/")
+    }
 
     /// Every page loaded once (in parallel, two at a time).
     static let loaded: [String: Chromium.Page] = {
@@ -60,7 +76,7 @@ struct BrowserTests {
         for (page, loaded) in Self.loaded {
             for href in DOM.links(loaded.dom) where !href.contains("://") && !href.hasPrefix("mailto:") {
                 let parts = href.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-                let target = parts[0].isEmpty ? page : parts[0].components(separatedBy: "?")[0]
+                let target = parts[0].isEmpty ? page : Self.resolve(parts[0].components(separatedBy: "?")[0], from: page)
                 guard let ids = idsByPage[target] else {
                     Issue.record("\(page): link to \(href) — no such page")
                     continue
@@ -79,6 +95,7 @@ struct BrowserTests {
             while let page = current, visited.count <= Self.allPages.count {
                 visited.append(page)
                 current = Self.loaded[page].flatMap { DOM.matches(#"<a class="\#(rel)" rel="\#(rel)" href="([^"]+)""#, in: $0.dom).first?[1] }
+                    .map { Self.resolve($0, from: page) }
             }
             return visited
         }
@@ -86,11 +103,52 @@ struct BrowserTests {
         #expect(forward == Self.chapterPages, "next links: \(forward)")
         let backward = follow("prev", from: try #require(Self.chapterPages.last))
         #expect(backward == Self.chapterPages.reversed(), "prev links: \(backward)")
+        let chinese = Self.chinesePages.dropFirst().map { $0 }
+        let forwardChinese = follow("next", from: try #require(chinese.first))
+        #expect(forwardChinese == chinese, "Chinese next links: \(forwardChinese)")
+    }
+
+    /// Every English page has a Chinese twin and each names the other (<link rel=alternate hreflang>, and the
+    /// switch in the top bar); both show the same outputs, computed once.
+    @Test func everyPageHasItsTwinInTheOtherLanguage() throws {
+        for page in ["index.html"] + Self.chapterPages {
+            let english = try #require(Self.loaded[page]), chinese = try #require(Self.loaded["zh/" + page], "no zh/\(page)")
+            #expect(english.dom.contains(#"<link rel="alternate" hreflang="zh-Hans" href="zh/\#(page)">"#), "\(page) does not name its twin")
+            #expect(chinese.dom.contains(#"<link rel="alternate" hreflang="en" href="../\#(page)">"#), "zh/\(page) does not name its twin")
+            #expect(english.dom.contains(#"class="language-switch" hreflang="zh-Hans""#) && chinese.dom.contains(#"class="language-switch" hreflang="en""#))
+            let outputs = { (dom: String) in DOM.matches(#"<div class="output">([\s\S]*?)</div>"#, in: dom).map { $0[1] } }
+            #expect(outputs(english.dom).count == outputs(chinese.dom).count, "\(page): not the same outputs in both editions")
+        }
+    }
+
+    @Test func languageSwitchLandsOnTheSameSection() throws {
+        let chromium = try #require(Chromium.found)
+        let page = "05-deriving-rope.html"
+        let english = try #require(Self.loaded[page])
+        let chinese = try #require(Self.loaded["zh/" + page])
+        let headingIDs = { (dom: String) in DOM.matches(#"<h[23] id="([^"]+)""#, in: dom).map { $0[1] } }
+        let (englishIDs, chineseIDs) = (headingIDs(english.dom), headingIDs(chinese.dom))
+        #expect(englishIDs.count == chineseIDs.count && englishIDs.count > 3, "\(englishIDs) vs \(chineseIDs)")
+        // What the switch sends from the English page's fourth section: "#section-3" on the Chinese page.
+        let landed = try chromium.load(Self.site.folder.appendingPathComponent("zh/" + page).absoluteString + "#section-3")
+        let marked = DOM.matches(#"<h[23] id="([^"]+)"[^>]*class="[^"]*landed"#, in: landed.dom).map { $0[1] }
+        #expect(marked == [chineseIDs[3]], "landed on \(marked), expected \(chineseIDs[3])")
+        #expect(landed.console.isEmpty, "\(landed.console)")
+    }
+
+    @Test func chineseSearchFindsTheExtrapolationChapter() throws {
+        let chromium = try #require(Chromium.found)
+        let url = Self.site.folder.appendingPathComponent("zh/index.html").absoluteString + "?q=" + "外推".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
+        let page = try chromium.load(url)
+        let results = DOM.matches(#"<div id="search-results"[^>]*>([\s\S]*?)</div>"#, in: page.dom).first?[1] ?? ""
+        #expect(results.contains("-why-extrapolation-fails.html"), "search results: \(results.prefix(400))")
+        #expect(page.console.isEmpty, "\(page.console)")
     }
 
     @Test func eachPageHasLangOneH1AndOrderedHeadings() {
         for (page, loaded) in Self.loaded {
-            #expect(loaded.dom.contains("<html lang=\"en\""), "\(page) has no <html lang>")
+            let language = page.hasPrefix("zh/") ? "zh-Hans" : "en"
+            #expect(loaded.dom.contains("<html lang=\"\(language)\""), "\(page) has no <html lang=\"\(language)\">")
             let levels = DOM.headingLevels(loaded.dom)
             #expect(levels.filter { $0 == 1 }.count == 1, "\(page): \(levels.filter { $0 == 1 }.count) h1 elements")
             #expect(levels.first == 1, "\(page) does not start with its h1")
@@ -128,11 +186,13 @@ struct BrowserTests {
         let chromium = try #require(Chromium.found)
         let folder = Self.root.appendingPathComponent("screenshots")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let jobs = Self.allPages.flatMap { page in [(page, "desktop", 1280, 900), (page, "phone", 390, 844)] }
+        // Every English page; of the Chinese edition the landing page, one chapter and the glossary.
+        let pages = ["index.html"] + Self.chapterPages + ["zh/index.html", "zh/10-why-extrapolation-fails.html", "zh/glossary.html"]
+        let jobs = pages.flatMap { page in [(page, "desktop", 1280, 900), (page, "phone", 390, 844)] }
         let site = Self.site.folder
         let failures = ConcurrentMap.map(jobs, jobs: 2) { job -> String? in
             let (page, device, width, height) = job
-            let file = folder.appendingPathComponent("\(page.dropLast(5))-\(device).png")
+            let file = folder.appendingPathComponent("\(page.dropLast(5).replacingOccurrences(of: "/", with: "-"))-\(device).png")
             do {
                 try chromium.screenshot(site.appendingPathComponent(page).absoluteString, to: file, width: width, height: height)
                 let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
