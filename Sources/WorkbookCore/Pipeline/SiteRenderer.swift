@@ -185,6 +185,8 @@ public struct SiteRenderer: Sendable {
         /// pandoc's TOC starts at the page's h1; the page already shows it, so keep only what is nested inside.
         static func withoutTitleLevel(_ toc: String) -> String {
             let trimmed = toc.trimmingCharacters(in: .whitespacesAndNewlines)
+            // A page with no sections: its TOC would only repeat the title.
+            if trimmed.hasPrefix("<ul>\n<li>"), !trimmed.dropFirst(4).contains("<ul>") { return "" }
             guard trimmed.hasPrefix("<ul>\n<li>"), let inner = trimmed.range(of: "\n<ul>"), trimmed.hasSuffix("</ul></li>\n</ul>") else {
                 return trimmed
             }
