@@ -44,6 +44,27 @@ import Testing
         #expect(syntax.hasPrefix("book.toml:2:") && syntax.contains("not valid TOML"), "\(syntax)")
     }
 
+    @Test func translationsAreTablesByLanguage() throws {
+        let config = try BookConfig.parse("""
+        [book]
+        chapters = "Chapters"
+        [translations.zh-Hans]
+        path = "zh"
+        [translations.fr]
+        title = "RoPE, calculé"
+        """)
+        #expect(config.translations == [
+            BookConfig.Translation(language: "fr", title: "RoPE, calculé", chaptersFolder: "Chapters/fr", sitePath: "fr"),
+            BookConfig.Translation(language: "zh-Hans", title: nil, chaptersFolder: "Chapters/zh-Hans", sitePath: "zh"),
+        ])
+        func message(_ text: String) -> String {
+            do { _ = try BookConfig.parse(text); return "no error" } catch { return "\(error)" }
+        }
+        #expect(message("[translations.zh-Hans]\nfolder = \"x\"").contains("unknown key translations.zh-Hans.folder; [translations.zh-Hans] takes chapters, path, title"))
+        #expect(message("[translations.zh-Hans]\npath = \"../zh\"").contains("translations.zh-Hans.path = \"../zh\": give a folder inside the book"))
+        #expect(message("[translations.en]\npath = \"en\"").contains("other than book.language"))
+    }
+
     @Test func initTemplateReadsBack() throws {
         let config = try BookConfig.parse(BookConfig.template(title: "A \"quoted\" title", imports: ["Geometry"]))
         #expect(config.title == "A \"quoted\" title" && config.imports == ["Geometry"])

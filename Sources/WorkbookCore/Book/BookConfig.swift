@@ -128,11 +128,15 @@ private struct KeyReader {
 
     /// A folder inside the book: relative, no `..`, so the tool never reads or writes outside the book root.
     mutating func relativePath(_ section: String, _ key: String) throws -> String? {
-        guard let text = try string(section, key) else { return nil }
+        try string(section, key).map { try Self.folderInsideBook($0, key: "\(section).\(key)") }
+    }
+
+    /// `text` as a folder relative to book.toml, normalised (`./a/b` → `a/b`); absolute paths and `..` refused.
+    static func folderInsideBook(_ text: String, key: String) throws -> String {
         let parts = text.split(separator: "/")
         guard !text.hasPrefix("/"), !parts.isEmpty, !parts.contains(".."), !text.contains("\\") else {
             throw WorkbookError(.load, file: BookConfig.fileName,
-                                "\(section).\(key) = \"\(text)\": give a folder inside the book, relative to book.toml (no leading /, no ..)")
+                                "\(key) = \"\(text)\": give a folder inside the book, relative to book.toml (no leading /, no ..)")
         }
         return parts.filter { $0 != "." }.joined(separator: "/")
     }
@@ -177,11 +181,10 @@ private struct KeyReader {
             guard let settings = languages[language]?.table else {
                 throw WorkbookError(.load, file: BookConfig.fileName, "[\(name)] must be a table (title, chapters, path)")
             }
-            let nested = KeyReader(table: settings)
             for key in settings.keys where !["title", "chapters", "path"].contains(key) {
                 throw WorkbookError(.load, file: BookConfig.fileName, "unknown key \(name).\(key); [\(name)] takes chapters, path, title")
             }
-            var reader = nested
+            var reader = KeyReader(table: settings)
             reader.prefix = name
             let translation = BookConfig.Translation(
                 language: language, title: try reader.plainString("title"),
@@ -204,13 +207,7 @@ private struct KeyReader {
     }
 
     mutating func plainRelativePath(_ key: String) throws -> String? {
-        guard let text = try plainString(key) else { return nil }
-        let parts = text.split(separator: "/")
-        guard !text.hasPrefix("/"), !parts.isEmpty, !parts.contains(".."), !text.contains("\\") else {
-            throw WorkbookError(.load, file: BookConfig.fileName,
-                                "\(prefix).\(key) = \"\(text)\": give a folder inside the book, relative to book.toml (no leading /, no ..)")
-        }
-        return parts.filter { $0 != "." }.joined(separator: "/")
+        try plainString(key).map { try Self.folderInsideBook($0, key: "\(prefix).\(key)") }
     }
 
     func rejectUnknownKeys() throws {
