@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs workbook and rope from BIN (a SwiftPM bin folder) under PREFIX:
 #   PREFIX/bin/{workbook,rope}
-#   PREFIX/share/workbook/theme/     the built-in theme (page template, pandoc fragment template, CSS, scripts)
+#   PREFIX/share/workbook/theme/     the built-in theme (page template, pandoc fragment template and link filter, CSS, scripts)
 #   PREFIX/share/workbook/helpers/   the helpers' sources, compiled into every book's runtime
 # The installed tool finds its share/ folder from its own path, so it keeps working when this repository is gone.
 set -euo pipefail

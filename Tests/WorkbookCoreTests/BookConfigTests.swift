@@ -84,3 +84,12 @@ import Testing
         #expect(assets["extra.js"] != nil && assets["search.js"] == builtIn.appendingPathComponent("assets/search.js"))
     }
 }
+
+@Suite struct SummaryTests {
+    @Test func aSummaryEndingInAColonStopsAtItsLastSentence() {
+        #expect(ChapterParser.summary(["Pairs need a layout.", "Two answers ship, and they differ:"]) == "Pairs need a layout.")
+        #expect(ChapterParser.summary(["实际代码给出两种答案。二者不能互换："]) == "实际代码给出两种答案。")
+        #expect(ChapterParser.summary(["The base changes $b$:"]) == "The base changes $b$…")
+        #expect(ChapterParser.summary(["Math $m\\theta_i$ and a [link](02-b.md) stay Markdown."]) == "Math $m\\theta_i$ and a [link](02-b.md) stay Markdown.")
+    }
+}

@@ -99,4 +99,23 @@ import Testing
         #expect(report.errors.count == 1 && report.errors[0].stage == .render && report.errors[0].description.contains("cannot write the site"),
                 "\(report.errors)")
     }
+
+    /// Links between chapters become .html in the page; a link shown inside a code block stays as written; the
+    /// landing page's summaries are rendered by pandoc (math as MathML, links rewritten).
+    @Test func chapterLinksAreRewrittenOnlyWhereTheyAreLinks() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-links-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Chapters"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "# A\n\nAngles $m\\theta_i$ grow; see [B](02-b.md#part).\n\n```markdown\n[x](02-b.md)\n```\n"
+            .write(to: root.appendingPathComponent("Chapters/01-a.md"), atomically: true, encoding: .utf8)
+        try "# B\n\nThe second.\n\n## Part\n\nText.\n".write(to: root.appendingPathComponent("Chapters/02-b.md"), atomically: true, encoding: .utf8)
+        let report = run(root, .build)
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        let page = try String(contentsOf: root.appendingPathComponent("site/out/01-a.html"), encoding: .utf8)
+        #expect(page.contains("href=\"02-b.html#part\""), "the link is rewritten")
+        #expect(page.contains("02-b.md"), "the code block keeps its .md link (a rewrite over the text would change it)")
+        let landing = try String(contentsOf: root.appendingPathComponent("site/out/index.html"), encoding: .utf8)
+        #expect(landing.contains("<math") && !landing.contains("$m\\theta_i$"), "summaries are rendered by pandoc")
+        #expect(landing.contains("href=\"02-b.html#part\"") && !landing.contains(".md\""))
+    }
 }

@@ -24,9 +24,9 @@ for (const block of document.querySelectorAll("div.sourceCode")) {
     visited.push(page);
     try { localStorage.setItem(visitedKey, JSON.stringify(visited)); } catch (e) { /* storage may be off */ }
   }
-  for (const link of document.querySelectorAll(".sidebar li a, .chapter-list li > a")) {
+  for (const link of document.querySelectorAll(".sidebar li a, .chapter-list li > p:first-child > a")) {
     const name = link.getAttribute("href").replace(/\.html.*$/, "");
-    if (visited.includes(name)) link.parentElement.classList.add("visited");
+    if (visited.includes(name)) link.closest("li").classList.add("visited");
   }
 })();
 

@@ -27,8 +27,8 @@ public struct MarkdownBlocks: Sendable, Equatable {
     public var codeBlocks: [CodeBlock] = []
     public var htmlBlocks: [HTMLBlock] = []
     public var headings: [Heading] = []
-    /// Plain text of the top-level paragraphs, in order (for summaries).
-    public var paragraphs: [String] = []
+    /// The top-level paragraphs' lines (1-based, inclusive), in order (for summaries).
+    public var paragraphs: [ClosedRange<Int>] = []
 
     /// Parses GFM (tables, strikethrough, autolinks, task lists).
     public static func parse(_ text: String) -> MarkdownBlocks {
@@ -76,7 +76,7 @@ public struct MarkdownBlocks: Sendable, Equatable {
                                                text: CommonMark.plainText(node), line: start))
             case "paragraph":
                 if let parent = cmark_node_parent(node), CommonMark.string(cmark_node_get_type_string(parent)) == "document" {
-                    blocks.paragraphs.append(CommonMark.plainText(node))
+                    blocks.paragraphs.append(start...max(start, end))
                 }
             default: break
             }

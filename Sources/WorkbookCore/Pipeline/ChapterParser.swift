@@ -110,7 +110,19 @@ public struct ChapterParser {
         // Titles appear in the sidebar and <title>, where TeX is not rendered: "Angles in $d$ dimensions" → "Angles in d dimensions".
         let title = (blocks.headings.first { $0.level == 1 }?.text ?? Self.name(of: path)).replacingOccurrences(of: "$", with: "")
         return (Chapter(path: path, name: Self.name(of: path), text: text, title: title,
-                        summary: blocks.paragraphs.first ?? "", snippets: snippets, regions: regions), [])
+                        summary: Self.summary(blocks.paragraphs.first.map { Array(lines[($0.lowerBound - 1)..<min($0.upperBound, lines.count)]) } ?? []),
+                        snippets: snippets, regions: regions), [])
+    }
+
+    /// The first paragraph's Markdown on one line (math and links kept: pandoc renders it on the landing page).
+    /// A paragraph that ends in a colon introduces what follows it; its summary stops at its last full sentence.
+    static func summary(_ paragraph: [String]) -> String {
+        let text = paragraph.map { TextLines.content($0).trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        guard text.hasSuffix(":") || text.hasSuffix("：") else { return text }
+        let body = text.dropLast()
+        let ends = [". ", "? ", "! ", "。", "？", "！"].compactMap { body.range(of: $0, options: .backwards)?.lowerBound }
+        guard let end = ends.max() else { return String(body) + "…" }
+        return String(body[...end]).trimmingCharacters(in: .whitespaces)
     }
 
     static func name(of path: String) -> String {

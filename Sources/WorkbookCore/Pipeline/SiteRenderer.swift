@@ -59,7 +59,7 @@ public struct SiteRenderer: Sendable {
     /// The book's own footer HTML (book.toml), shown on the landing pages too.
     public var footer: String?
 
-    public static let pandocArguments = ["-f", "gfm+tex_math_dollars", "-t", "html5", "--mathml", "--toc",
+    public static let pandocArguments = ["-f", "gfm+tex_math_dollars+attributes", "-t", "html5", "--mathml", "--toc",
                                          "--toc-depth=3", "-s", "--metadata", "title=page"]
 
     public init(pandoc: String, theme: Theme, outputDirectory: URL, cacheDirectory: URL, jobs: Int, footer: String? = nil) {
@@ -113,16 +113,20 @@ public struct SiteRenderer: Sendable {
             try fileManager.copyItem(at: asset.url, to: folder.appendingPathComponent("assets/\(asset.name)"))
         }
 
-        // Fragments, in parallel: the cache answers for unchanged pages.
-        let allPages = pages + (edition.landing.map { [SitePage(name: "index", title: edition.title, summary: "", markdown: $0, figures: [])] } ?? [])
-        let fragmentKeyBase = ContentHash.of(try theme.read("fragment.html"), Self.pandocArguments.joined(separator: " "), WorkbookVersion.current)
+        // Fragments, in parallel: the cache answers for unchanged pages. The landing page's chapter list is
+        // Markdown too, so pandoc renders the summaries' math and links like any other text.
+        let landing = (edition.landing ?? "# \(edition.title)\n") + "\n\n" + Self.chapterList(pages, heading: strings.chapters)
+        let allPages = pages + [SitePage(name: "index", title: edition.title, summary: "", markdown: landing, figures: [])]
+        let filter = theme.url("chapter-links.lua")
+        let arguments = Self.pandocArguments + ["--template", fragmentTemplate.path, "--lua-filter", filter.path]
+        let fragmentKeyBase = ContentHash.of(try theme.read("fragment.html"), try theme.read("chapter-links.lua"),
+                                             Self.pandocArguments.joined(separator: " "), WorkbookVersion.current)
         let results = ConcurrentMap.map(allPages, jobs: jobs) { page -> Swift.Result<(Fragment, Bool), WorkbookError> in
             let key = ContentHash.of(fragmentKeyBase, page.markdown)
             let cached = cacheDirectory.appendingPathComponent("\(page.name).\(key).html")
             if let html = try? String(contentsOf: cached, encoding: .utf8) { return .success((Fragment(html), true)) }
             do {
-                let run = try Subprocess.run(pandoc, Self.pandocArguments + ["--template", fragmentTemplate.path],
-                                             timeout: 120, input: Data(page.markdown.utf8))
+                let run = try Subprocess.run(pandoc, arguments, timeout: 120, input: Data(page.markdown.utf8))
                 guard run.status == 0 else {
                     return .failure(WorkbookError(.render, file: "\(edition.chaptersFolder)/\(page.name).md", "pandoc failed: \(run.stderrText.prefix(500))"))
                 }
@@ -161,12 +165,7 @@ public struct SiteRenderer: Sendable {
             searchEntries += SearchIndex.entries(page: "\(page.name).html", title: page.title, body: fragment.body)
         }
         try write(SearchIndex.script(searchEntries), to: folder.appendingPathComponent("assets/search-index.js"))
-        let landingBody = fragments["index"]?.body ?? "<h1>\(escape(edition.title))</h1>"
-        let list = "<ol class=\"chapter-list\">\n" + pages.map {
-            "<li><a href=\"\($0.name).html\">\(escape($0.title))</a><p>\(escape($0.summary))</p></li>"
-        }.joined(separator: "\n") + "\n</ol>"
-        try write(compose(template, edition: edition, others: others, title: edition.title,
-                          body: landingBody + "\n<h2 id=\"chapters\">\(escape(strings.chapters))</h2>\n" + list,
+        try write(compose(template, edition: edition, others: others, title: edition.title, body: fragments["index"]!.body,
                           current: "index", footer: strings.landingFooter + (footer.map { " " + $0 } ?? ""),
                           previous: nil, next: pages.first),
                   to: folder.appendingPathComponent("index.html"))
@@ -194,6 +193,17 @@ public struct SiteRenderer: Sendable {
             let end = trimmed.index(trimmed.endIndex, offsetBy: -"</li>\n</ul>".count)
             return String(trimmed[start..<end]).trimmingCharacters(in: .whitespacesAndNewlines)
         }
+    }
+
+    /// The landing page's list of chapters, as Markdown: each title links to its page, its summary below it.
+    static func chapterList(_ pages: [SitePage], heading: String) -> String {
+        var lines = ["## \(heading) {#chapters}", "", "<div class=\"chapter-list\">", ""]
+        for (index, page) in pages.enumerated() {
+            lines.append("\(index + 1). [\(page.title)](\(page.name).md)")
+            if !page.summary.isEmpty { lines += ["", "    " + page.summary] }
+            lines.append("")
+        }
+        return (lines + ["</div>", ""]).joined(separator: "\n")
     }
 
     /// Puts the page's table of contents right after its title.

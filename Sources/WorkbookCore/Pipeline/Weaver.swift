@@ -49,15 +49,8 @@ public enum Weaver {
         for edit in edits.sorted(by: { $0.start > $1.start }) {
             lines.replaceSubrange(edit.start..<(edit.start + edit.count), with: edit.replacement)
         }
-        return linkingChapterPages(lines.joined(separator: "\n"))
-    }
-
-    /// Chapters link to each other as `NN-name.md` so the links work on GitHub; on the site those are `.html` pages.
-    static func linkingChapterPages(_ markdown: String) -> String {
-        guard markdown.contains(".md") else { return markdown }
-        let pattern = try! NSRegularExpression(pattern: #"\]\((\d\d-[A-Za-z0-9_.-]+?)\.md(#[^)\s]*)?\)"#)
-        let range = NSRange(markdown.startIndex..., in: markdown)
-        return pattern.stringByReplacingMatches(in: markdown, range: range, withTemplate: "]($1.html$2)")
+        // `NN-name.md` links become `.html` in pandoc (the theme's chapter-links.lua), on Link nodes only.
+        return lines.joined(separator: "\n")
     }
 
     /// The chart JSON of every figure in the chapter, in the order of their placeholders.
