@@ -136,6 +136,9 @@ public enum Workbook {
             case .build, .check:
                 if selected.contains(chapter.path) { report.errors += OutputChecker.drift(in: chapter, outputs: outcome.outputs) }
             case .fix:
+                // A chapter with a failed check is not verified: its outputs are not written (the README promises
+                // that a failing build touches no chapter).
+                guard outcome.errors.isEmpty else { continue }
                 let fixed = OutputFixer.fixedText(chapter, outputs: outcome.outputs)
                 guard fixed != chapter.text else { continue }
                 do {

@@ -48,19 +48,28 @@ func finish(_ report: BuildReport) throws {
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check every chapter, then render the site (the default).")
     @OptionGroup var common: CommonOptions
-    func run() throws { try finish(Workbook.run(common.options(.build))) }
+    func run() throws {
+        Interruption.install()
+        try finish(Workbook.run(common.options(.build)))
+    }
 }
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Compile, run and compare outputs with the chapters; render nothing.")
     @OptionGroup var common: CommonOptions
-    func run() throws { try finish(Workbook.run(common.options(.check))) }
+    func run() throws {
+        Interruption.install()
+        try finish(Workbook.run(common.options(.check)))
+    }
 }
 
 struct Fix: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Write fresh outputs into the chapters' output regions.")
     @OptionGroup var common: CommonOptions
-    func run() throws { try finish(Workbook.run(common.options(.fix))) }
+    func run() throws {
+        Interruption.install()
+        try finish(Workbook.run(common.options(.fix)))
+    }
 }
 
 struct Clean: ParsableCommand {

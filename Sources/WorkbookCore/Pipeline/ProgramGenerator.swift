@@ -21,7 +21,8 @@ public enum ProgramGenerator {
                 out += "func __workbookNeverRun\(index)() {\n\(location)\n\(snippet.source)\n#sourceLocation()\n}\n"
             }
         }
-        return out
+        // The last statement: its record says the chapter ran to its end (no `exit(0)` cut it short).
+        return out + "__workbookCompleted()\n"
     }
 
     /// What decides a chapter's outputs: the snippets' sources and options in order. Line numbers are left out on
