@@ -87,7 +87,7 @@ public struct ChapterExecutor: Sendable {
                                                 "check failed in snippet '\(chapter.snippets[index].id)': \(failure.message)"))
             }
         }
-        let oversized = zip(chapter.snippets, split.bytes).filter { $0.1 > OutputLimits.perSnippet }
+        let oversized = result.outputLimitExceeded ? [] : zip(chapter.snippets, split.bytes).filter { $0.1 > OutputLimits.perSnippet }
         for (snippet, _) in oversized {
             run.errors.append(WorkbookError(.run, file: chapter.path, line: snippet.fenceStart,
                 "snippet '\(snippet.id)' printed more than \(OutputLimits.describe(OutputLimits.perSnippet)); a chapter records "

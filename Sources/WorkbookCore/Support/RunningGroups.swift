@@ -1,6 +1,6 @@
 import Foundation
 
-/// The process groups of every program the tool is running, so that an interrupted `workbook` ends them all
+/// The sessions of every program the tool is running, so that an interrupted `workbook` ends them all
 /// (a chapter stuck in a loop must not outlive the tool that started it).
 final class RunningGroups: @unchecked Sendable {
     static let shared = RunningGroups()
@@ -34,7 +34,7 @@ final class RunningGroups: @unchecked Sendable {
     func killAll() -> Int {
         lock.lock(); defer { lock.unlock() }
         stopped = true
-        for group in groups { killpg(group, SIGKILL) }
+        for group in groups { ProcessTree.kill(session: group) }
         return groups.count
     }
 }

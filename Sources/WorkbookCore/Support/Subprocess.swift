@@ -56,13 +56,14 @@ public struct Subprocess: Sendable {
             }
         }
 
-        // A new process group (pgid = the child's pid), default signal handling and an empty mask: the tool ignores
-        // SIGINT/SIGTERM itself (see `Interruption`), and ignored signals would otherwise stay ignored in the child.
+        // A new session (and process group, both with the child's pid as id), default signal handling and an empty
+        // mask: the tool ignores SIGINT/SIGTERM itself (see `Interruption`), and ignored signals would otherwise stay
+        // ignored in the child. A session, not just a group: Foundation's `Process` puts each child it starts in a
+        // group of its own, so only the session still holds everything a snippet started.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(Self.spawnSetSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var noSignals = sigset_t()
         sigemptyset(&noSignals)
         posix_spawnattr_setsigmask(&attributes, &noSignals)
@@ -90,18 +91,18 @@ public struct Subprocess: Sendable {
             if !timedOut && !overflowed {
                 if let deadline, Date() >= deadline {
                     timedOut = true
-                    killpg(pid, SIGKILL)
+                    ProcessTree.kill(session: pid)
                 } else if let outputLimit, stdout.size > outputLimit || stderr.size > outputLimit {
                     overflowed = true
-                    killpg(pid, SIGKILL)
+                    ProcessTree.kill(session: pid)
                 }
             }
             usleep(pause)
             pause = min(pause * 2, 10_000)
         }
-        // Whatever the program left running in its group (a `sleep` in the background) ends with it. The group id
-        // cannot be reused while any member lives, so this reaches only our processes.
-        killpg(pid, SIGKILL)
+        // Whatever the program left running (a `sleep` in the background) ends with it. The session id cannot be
+        // reused while any member lives, so this reaches only our processes.
+        ProcessTree.kill(session: pid)
 
         let signal = status & 0x7f
         let crashed = signal != 0 && signal != 0x7f
@@ -110,6 +111,9 @@ public struct Subprocess: Sendable {
                       stdout: stdout.contents(limit: outputLimit), stderr: stderr.contents(limit: outputLimit),
                       extra: extra?.contents(limit: nil) ?? Data())
     }
+
+    /// glibc's POSIX_SPAWN_SETSID (2.26+), which Swift's Glibc module does not import.
+    static let spawnSetSID: Int32 = 0x80
 
     /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), which Swift's Glibc module does not declare.
     private static let addChdir: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32)? = {
