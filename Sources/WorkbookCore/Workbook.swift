@@ -65,12 +65,23 @@ public enum Workbook {
             clock = Date()
         }
 
+        // One run at a time per book (BookLock), and nothing started that could not finish (Preflight).
+        let lock: BookLock
+        do { lock = try BookLock(cacheDirectory: options.cacheDirectory) } catch {
+            report.errors.append(error as? WorkbookError ?? WorkbookError(.setup, "\(error)"))
+            return report
+        }
+        defer { withExtendedLifetime(lock) {} }
+        report.errors += Preflight.problems(options)
+        guard report.errors.isEmpty else { return report }
+
         // load + parse
         let files: [BookLoader.ChapterFile]
         do { files = try BookLoader(root: options.root).load() } catch {
             report.errors.append(error as? WorkbookError ?? WorkbookError(.load, "\(error)"))
             return report
         }
+        Preflight.removeLeftovers(of: files, root: options.root)
         var chapters: [Chapter] = []
         for file in files {
             let (chapter, errors) = ChapterParser().parse(path: file.path, text: file.text)
@@ -142,8 +153,10 @@ public enum Workbook {
                 let fixed = OutputFixer.fixedText(chapter, outputs: outcome.outputs)
                 guard fixed != chapter.text else { continue }
                 do {
-                    try AtomicFile.write(fixed, to: options.root.appendingPathComponent(chapter.path))
+                    try ChapterWriter.write(fixed, replacing: chapter.text, at: options.root.appendingPathComponent(chapter.path), path: chapter.path)
                     report.fixedFiles.append(chapter.path)
+                } catch let error as WorkbookError {
+                    report.errors.append(error)
                 } catch {
                     report.errors.append(WorkbookError(.fix, file: chapter.path, "cannot write the fixed chapter: \(error.localizedDescription)"))
                 }
@@ -196,11 +209,28 @@ public enum Workbook {
             + "the outputs were checked against <code>\(chapter.path)</code> by workbook \(WorkbookVersion.current) when this site was built."
     }
 
-    /// Removes the cache and the rendered site.
-    public static func clean(root: URL, outputDirectory: URL? = nil) throws {
+    /// Removes the cache and the rendered site — only what the tool created: a site folder without the tool's
+    /// marker is left alone (and reported), so `clean --output Chapters` deletes nothing. Returns what it removed.
+    @discardableResult
+    public static func clean(root: URL, outputDirectory: URL? = nil) throws -> [String] {
         let options = BuildOptions(root: root, mode: .build)
-        for url in [options.cacheDirectory, outputDirectory ?? options.siteDirectory] where FileManager.default.fileExists(atPath: url.path) {
-            try FileManager.default.removeItem(at: url)
+        let fileManager = FileManager.default
+        var removed: [String] = []
+        let site = outputDirectory ?? options.siteDirectory
+        if fileManager.fileExists(atPath: site.path) {
+            guard OutputFolder.isOurs(site) else {
+                throw WorkbookError(.setup, file: site.path, "not removed: workbook did not write this folder (it has no \(OutputFolder.markerName))")
+            }
+            try fileManager.removeItem(at: site)
+            removed.append(site.path)
         }
+        OutputFolder.removeLeftovers(besides: site)
+        Leftovers.removeTemporaryFiles(in: root.appendingPathComponent(BookLoader(root: root).chaptersFolder))
+        if fileManager.fileExists(atPath: options.cacheDirectory.path) {
+            let lock = try BookLock(cacheDirectory: options.cacheDirectory)
+            try withExtendedLifetime(lock) { try fileManager.removeItem(at: options.cacheDirectory) }
+            removed.append(options.cacheDirectory.path)
+        }
+        return removed
     }
 }

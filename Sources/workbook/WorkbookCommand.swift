@@ -77,7 +77,12 @@ struct Clean: ParsableCommand {
     @Option(help: "The book's root folder.") var root: String = "."
     @Option(help: "The site folder (default: ROOT/site/out).") var output: String?
     func run() throws {
-        try Workbook.clean(root: URL(fileURLWithPath: root), outputDirectory: output.map { URL(fileURLWithPath: $0) })
-        print("removed .workbook-cache and the site")
+        do {
+            let removed = try Workbook.clean(root: URL(fileURLWithPath: root), outputDirectory: output.map { URL(fileURLWithPath: $0) })
+            print(removed.isEmpty ? "nothing to remove" : "removed " + removed.joined(separator: ", "))
+        } catch let error as WorkbookError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
     }
 }

@@ -57,7 +57,9 @@ public struct SiteRenderer: Sendable {
         do {
             try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
             try? fileManager.removeItem(at: staging)
+            OutputFolder.removeLeftovers(besides: outputDirectory)
             try fileManager.createDirectory(at: staging.appendingPathComponent("assets"), withIntermediateDirectories: true)
+            try OutputFolder.mark(staging)
             try fileManager.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
         } catch {
             throw WorkbookError(.render, file: outputDirectory.path, "cannot write the site: \(error.localizedDescription); check that the folder is writable")
@@ -207,6 +209,9 @@ public struct SiteRenderer: Sendable {
         let retired = outputDirectory.deletingLastPathComponent().appendingPathComponent(".retired-\(getpid())")
         try? fileManager.removeItem(at: retired)
         if fileManager.fileExists(atPath: outputDirectory.path) {
+            guard OutputFolder.isOurs(outputDirectory) else {
+                throw WorkbookError(.render, file: outputDirectory.path, "not replaced: workbook did not write this folder (it has no \(OutputFolder.markerName))")
+            }
             guard rename(outputDirectory.path, retired.path) == 0 else {
                 throw WorkbookError(.render, file: outputDirectory.path, "cannot replace the site: \(String(cString: strerror(errno)))")
             }
