@@ -118,7 +118,7 @@ public enum Workbook {
         let outcomes = ConcurrentMap.map(toRun, jobs: options.jobs) { chapter -> Outcome in
             let key = BuildCache.key(for: chapter, toolchain: toolchain, root: options.root)
             let forced = options.force && selected.contains(chapter.path)
-            if !forced, let cached = cache.outputs(for: chapter, key: key) {
+            if !forced, let key, let cached = cache.outputs(for: chapter, key: key) {
                 progress.report(.plan, chapter.name + " (cached)")
                 progress.report(.run, chapter.name + " (cached)")
                 return Outcome(outputs: cached.outputs, errors: [], completed: true, cached: true, compile: 0, run: 0,
@@ -128,7 +128,7 @@ public enum Workbook {
             let run = executor.execute(chapter)
             progress.report(.run, chapter.name)
             let now = Date()
-            if run.completed && run.errors.isEmpty { cache.store(run.outputs, for: chapter, key: key, computedAt: now) }
+            if let key, run.completed && run.errors.isEmpty { cache.store(run.outputs, for: chapter, key: key, computedAt: now) }
             return Outcome(outputs: run.outputs, errors: run.errors, completed: run.completed, cached: false,
                            compile: run.compileSeconds, run: run.runSeconds, computedAt: now)
         }
