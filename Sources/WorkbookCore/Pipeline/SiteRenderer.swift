@@ -31,6 +31,10 @@ public struct SiteRenderer: Sendable {
     public var cacheDirectory: URL
     public var jobs: Int
     public var bookTitle: String
+    /// The page's scripts carry this nonce and the Content-Security-Policy allows only scripts that do: a
+    /// `<script src="file:///…">` that reached a page through a snippet's output or a chapter's prose does not run.
+    /// New for every build, so no chapter can know it.
+    var scriptNonce = UUID().uuidString.replacingOccurrences(of: "-", with: "")
 
     public static let pandocArguments = ["-f", "gfm+tex_math_dollars", "-t", "html5", "--mathml", "--toc",
                                          "--toc-depth=3", "-s", "--metadata", "title=page"]
@@ -113,12 +117,12 @@ public struct SiteRenderer: Sendable {
             let html = compose(template, title: page.title, body: body, current: page.name, pages: pages, footer: page.footer,
                                previous: index > 0 ? pages[index - 1] : nil, next: index + 1 < pages.count ? pages[index + 1] : nil)
             try write(html, to: staging.appendingPathComponent("\(page.name).html"))
-            searchEntries += SearchIndex.entries(page: "\(page.name).html", title: page.title, body: fragment.body)
+            searchEntries += SearchIndex.entries(page: pageURL(page.name), title: page.title, body: fragment.body)
         }
         try write(SearchIndex.script(searchEntries), to: staging.appendingPathComponent("assets/search-index.js"))
         let landingBody = fragments["index"]?.body ?? "<h1>\(escape(bookTitle))</h1>"
         let list = "<ol class=\"chapter-list\">\n" + pages.map {
-            "<li><a href=\"\($0.name).html\">\(escape($0.title))</a><p>\(escape($0.summary))</p></li>"
+            "<li><a href=\"\(escape(pageURL($0.name)))\">\(escape($0.title))</a><p>\(escape($0.summary))</p></li>"
         }.joined(separator: "\n") + "\n</ol>"
         try write(compose(template, title: bookTitle, body: landingBody + "\n<h2 id=\"chapters\">Chapters</h2>\n" + list,
                           current: "index", pages: pages,
@@ -176,16 +180,16 @@ public struct SiteRenderer: Sendable {
         let position = pages.firstIndex { $0.name == current }
         let sidebar = "<ol>\n" + pages.enumerated().map { index, page in
             let state = page.name == current ? " class=\"current\" aria-current=\"page\"" : ""
-            return "<li\(state)><a href=\"\(page.name).html\"><span class=\"number\">\(index + 1)</span> \(escape(page.title))</a></li>"
+            return "<li\(state)><a href=\"\(escape(pageURL(page.name)))\"><span class=\"number\">\(index + 1)</span> \(escape(page.title))</a></li>"
         }.joined(separator: "\n") + "\n</ol>"
         let progress = position.map { "Chapter \($0 + 1) of \(pages.count)" } ?? "\(pages.count) chapters"
         let navigation = [
-            previous.map { "<a class=\"prev\" rel=\"prev\" href=\"\($0.name).html\">← \(escape($0.title))</a>" } ?? "<span></span>",
-            next.map { "<a class=\"next\" rel=\"next\" href=\"\($0.name).html\">\(escape($0.title)) →</a>" } ?? "<span></span>",
+            previous.map { "<a class=\"prev\" rel=\"prev\" href=\"\(escape(pageURL($0.name)))\">← \(escape($0.title))</a>" } ?? "<span></span>",
+            next.map { "<a class=\"next\" rel=\"next\" href=\"\(escape(pageURL($0.name)))\">\(escape($0.title)) →</a>" } ?? "<span></span>",
         ].joined(separator: "\n")
         let values = [
             "title": escape(title), "book_title": escape(bookTitle), "sidebar": sidebar, "body": body,
-            "navigation": navigation, "progress": progress, "footer": footer, "page": current,
+            "navigation": navigation, "progress": progress, "footer": footer, "page": escape(current), "script_nonce": scriptNonce,
             "progress_percent": position.map { String(Int((Double($0 + 1) / Double(max(pages.count, 1)) * 100).rounded())) } ?? "0",
         ]
         return PageTemplate(template).render(values)
@@ -225,6 +229,13 @@ public struct SiteRenderer: Sendable {
     }
 }
 
+/// A page's link: its file name percent-encoded, so that `#`, `%` or `"` in a chapter's name cannot cut the URL.
+func pageURL(_ name: String) -> String {
+    let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+    return (name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name) + ".html"
+}
+
+/// Computed text put into HTML (titles, summaries, names): never markup.
 func escape(_ text: String) -> String {
     text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
         .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
