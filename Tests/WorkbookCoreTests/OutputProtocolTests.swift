@@ -61,3 +61,22 @@ import Testing
         }
     }
 }
+
+/// Issue 12, item 12: carriage returns in output and in chapter files.
+@Suite(.serialized) struct CarriageReturnTests {
+    @Test func outputWithCarriageReturnsIsRecordedOnceAndChecksClean() throws {
+        let book = try TestBook(["01-t.md": chapter([("cr", #"print("windows\r\nline"); print("progress 50%\rprogress 100%\r")"#)])])
+        defer { book.remove() }
+        #expect(book.run(.fix).fixedFiles == ["Chapters/01-t.md"])
+        #expect(try book.read("Chapters/01-t.md").contains("```text\nwindows\nline\nprogress 50%\nprogress 100%\n```"))
+        #expect(book.run(.check).errors.isEmpty)
+        #expect(book.run(.fix, force: true).fixedFiles.isEmpty, "a second fix changes nothing")
+    }
+
+    @Test func bareCarriageReturnFileIsAnError() {
+        let text = "# T\r\r```swift {#a}\rprint(1)\r```\r"
+        let (chapter, errors) = ChapterParser().parse(path: "Chapters/mac.md", text: text)
+        #expect(chapter == nil)
+        #expect(errors.map(\.description) == [#"Chapters/mac.md:1: error: [parse] this line holds a carriage return (\r) that is not part of a CRLF line end; convert the file to LF (or CRLF) line ends"#])
+    }
+}

@@ -11,6 +11,12 @@ public struct ChapterParser {
     public init() {}
 
     public func parse(path: String, text: String) -> (Chapter?, [WorkbookError]) {
+        // cmark ends a line at a bare "\r" (old Mac line ends), the splicing of `fix` only at "\n": the two would
+        // disagree on every line number and snippets would be lost silently.
+        if let line = Self.lineWithBareCarriageReturn(text) {
+            return (nil, [WorkbookError(.parse, file: path, line: line, "this line holds a carriage return (\\r) that is not part of a "
+                + "CRLF line end; convert the file to LF (or CRLF) line ends")])
+        }
         let blocks = MarkdownBlocks.parse(text)
         var errors: [WorkbookError] = []
         func fail(_ line: Int, _ message: String) { errors.append(WorkbookError(.parse, file: path, line: line, message)) }
@@ -111,6 +117,17 @@ public struct ChapterParser {
         let title = (blocks.headings.first { $0.level == 1 }?.text ?? Self.name(of: path)).replacingOccurrences(of: "$", with: "")
         return (Chapter(path: path, name: Self.name(of: path), text: text, title: title,
                         summary: blocks.paragraphs.first ?? "", snippets: snippets, regions: regions), [])
+    }
+
+    /// The 1-based line of the first "\r" not followed by "\n", if any.
+    static func lineWithBareCarriageReturn(_ text: String) -> Int? {
+        let bytes = Array(text.utf8)
+        var line = 1
+        for (index, byte) in bytes.enumerated() {
+            if byte == 10 { line += 1 }
+            if byte == 13 && (index + 1 == bytes.count || bytes[index + 1] != 10) { return line }
+        }
+        return nil
     }
 
     static func name(of path: String) -> String {
