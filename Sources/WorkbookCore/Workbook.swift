@@ -65,15 +65,15 @@ public enum Workbook {
             clock = Date()
         }
 
-        // One run at a time per book (BookLock), and nothing started that could not finish (Preflight).
+        // Nothing started that could not finish (Preflight), and one run at a time per book (BookLock).
+        report.errors += Preflight.problems(options)
+        guard report.errors.isEmpty else { return report }
         let lock: BookLock
         do { lock = try BookLock(cacheDirectory: options.cacheDirectory) } catch {
             report.errors.append(error as? WorkbookError ?? WorkbookError(.setup, "\(error)"))
             return report
         }
         defer { withExtendedLifetime(lock) {} }
-        report.errors += Preflight.problems(options)
-        guard report.errors.isEmpty else { return report }
 
         // load + parse
         let files: [BookLoader.ChapterFile]

@@ -16,14 +16,15 @@ struct CommonOptions: ParsableArguments {
     @Argument(help: "Chapters to work on (e.g. 04-decay); all when omitted.") var chapters: [String] = []
     @Option(help: "The book's root folder (holding Chapters/ and site/).") var root: String = "."
     @Flag(help: "Ignore the cache: compile and run the chosen chapters again.") var force = false
-    @Option(help: "Chapters compiled in parallel.") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Time limit per chapter program, in seconds.") var timeout: Double = 60
+    // `.unconditional`: `--jobs -1` is a bad number (said by validate()), not a missing value followed by a flag.
+    @Option(parsing: .unconditional, help: "Chapters compiled in parallel.") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Time limit per chapter program, in seconds.") var timeout: Double = 60
     @Option(help: "Folder holding libWorkbookRuntime.so (default: next to this executable).") var runtimeDir: String?
     @Option(help: "Where the site goes (default: ROOT/site/out).") var output: String?
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds (got \(timeout))") }
     }
 
     func options(_ mode: BuildOptions.Mode) -> BuildOptions {

@@ -29,8 +29,11 @@ public struct ChapterParser {
         for block in blocks.codeBlocks where block.isFenced {
             let info = block.info.trimmingCharacters(in: .whitespaces)
             guard info == "swift" || info.hasPrefix("swift ") || info.hasPrefix("swift{") else { continue }
+            // Inside a block quote or a list item, the fence lines carry the container's prefix ("> ", "  ").
+            let prefix = ContainerIndent.prefix(ofFenceLine: lines[block.startLine - 1])
             let closed = block.endLine <= lines.count && block.endLine > block.startLine
-                && isClosingFence(lines[block.endLine - 1], opening: lines[block.startLine - 1])
+                && isClosingFence(ContainerIndent.strip(lines[block.endLine - 1], prefix: prefix),
+                                  opening: String(lines[block.startLine - 1].dropFirst(prefix.count)))
             if !closed {
                 fail(block.startLine, "this ```swift fence is never closed; add a closing ``` line after the code")
                 continue

@@ -3,7 +3,9 @@ public enum OutputChecker {
     /// One error per snippet whose recorded region differs from its fresh output, with a unified diff.
     public static func drift(in chapter: Chapter, outputs: [SnippetOutput]) -> [WorkbookError] {
         var errors: [WorkbookError] = []
+        let lines = TextLines.split(chapter.text)
         for (snippet, output) in zip(chapter.snippets, outputs) {
+            let prefix = ContainerIndent.prefix(ofFenceLine: lines[snippet.fenceStart - 1])
             let region = chapter.region(for: snippet)
             let fresh = RegionRenderer.lines(for: output)
             if !snippet.showsOutput || output.isEmpty {
@@ -24,10 +26,11 @@ public enum OutputChecker {
                     "snippet '\(snippet.id)' printed output that the chapter does not record; run `workbook fix` to add it"))
                 continue
             }
-            if region.content.map(TextLines.content) != fresh {
+            let recorded = region.content.map { TextLines.content(ContainerIndent.strip($0, prefix: prefix)) }
+            if recorded != fresh {
                 errors.append(WorkbookError(.check, file: chapter.path, line: region.startMarker,
                     "output of snippet '\(snippet.id)' changed; run `workbook fix` to accept it\n"
-                    + LineDiff.unified(old: region.content, new: fresh, oldName: "recorded", newName: "computed")))
+                    + LineDiff.unified(old: recorded, new: fresh, oldName: "recorded", newName: "computed")))
             }
         }
         return errors

@@ -5,6 +5,19 @@ import Foundation
 enum Preflight {
     static func problems(_ options: BuildOptions) -> [WorkbookError] {
         var problems: [WorkbookError] = []
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: options.root.path, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            return [WorkbookError(.setup, file: options.root.path, isDirectory.boolValue || !FileManager.default.fileExists(atPath: options.root.path)
+                ? "the book's root folder does not exist" : "the book's root is a file, not a folder; pass the folder holding the chapters")]
+        }
+        // Settings the author gave explicitly are errors when wrong, never silently replaced by a default.
+        if let directory = options.runtimeDirectory, !Toolchain.isRuntimeDirectory(directory) {
+            problems.append(WorkbookError(.setup, file: directory.path, "--runtime-dir does not hold the snippet runtime "
+                + "(\(Toolchain.runtimeLibraryName) and Modules/RoPE.swiftmodule)"))
+        }
+        if let swiftc = ProcessInfo.processInfo.environment["SWIFTC"], Subprocess.which(swiftc) == nil {
+            problems.append(WorkbookError(.setup, "SWIFTC=\(swiftc) is not an executable compiler; fix it or unset SWIFTC"))
+        }
         if options.mode == .build {
             do { try OutputFolder.checkWritable(options.siteDirectory, bookRoot: options.root) } catch let error as WorkbookError {
                 problems.append(error)

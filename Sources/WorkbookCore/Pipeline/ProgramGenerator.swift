@@ -14,7 +14,7 @@ public enum ProgramGenerator {
 
         """
         for (index, snippet) in chapter.snippets.enumerated() {
-            let location = "#sourceLocation(file: \"\(chapter.path)\", line: \(snippet.codeStartLine))"
+            let location = "#sourceLocation(file: \(swiftStringLiteral(chapter.path)), line: \(snippet.codeStartLine))"
             if snippet.runs {
                 out += "__workbookSnippet(\(index))\n\(location)\n\(snippet.source)\n#sourceLocation()\n"
             } else {
@@ -23,6 +23,11 @@ public enum ProgramGenerator {
         }
         // The last statement: its record says the chapter ran to its end (no `exit(0)` cut it short).
         return out + "__workbookCompleted()\n"
+    }
+
+    /// A chapter's path as a Swift string literal: a `"` or `\\` in a file name must not end or break it.
+    static func swiftStringLiteral(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
     /// What decides a chapter's outputs: the snippets' sources and options in order. Line numbers are left out on
