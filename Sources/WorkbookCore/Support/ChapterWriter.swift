@@ -5,11 +5,17 @@ import Foundation
 ///   `fix` stops with a message instead);
 /// - through a symbolic link, into the file it points to (the link stays a link);
 /// - never into a read-only file;
-/// - with its byte-order mark, if it had one (every byte outside output regions is kept).
+/// - with its byte-order mark, if it had one (every byte outside output regions is kept);
+/// - only if the tool can read back what it writes.
 enum ChapterWriter {
     static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     static func write(_ fixed: String, replacing original: String, at url: URL, path: String) throws {
+        // Never write a chapter the tool itself would then reject (and could not repair).
+        let (_, problems) = ChapterParser().parse(path: path, text: fixed)
+        if let problem = problems.first {
+            throw WorkbookError(.fix, file: path, line: problem.line, "not written: with the fresh outputs the chapter would not parse (\(problem.message))")
+        }
         let target = url.resolvingSymlinksInPath()
         var info = stat()
         guard stat(target.path, &info) == 0 else { throw WorkbookError(.fix, file: path, "cannot read the chapter any more: \(String(cString: strerror(errno)))") }
