@@ -30,6 +30,9 @@ public enum OutputFixer {
                 break
             }
         }
-        return lines.joined(separator: "\n")
+        let fixed = lines.joined(separator: "\n")
+        // A region added after a last line without a newline would leave the file ending in a bare "\r".
+        if chapter.usesCRLF, fixed.utf8.last == 13, chapter.text.utf8.last != 13 { return String(fixed.dropLast()) }
+        return fixed
     }
 }
