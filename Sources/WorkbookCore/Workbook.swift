@@ -217,12 +217,14 @@ public enum Workbook {
         let fileManager = FileManager.default
         var removed: [String] = []
         let site = outputDirectory ?? options.siteDirectory
+        var refused: WorkbookError?
         if fileManager.fileExists(atPath: site.path) {
-            guard OutputFolder.isOurs(site) else {
-                throw WorkbookError(.setup, file: site.path, "not removed: workbook did not write this folder (it has no \(OutputFolder.markerName))")
+            if OutputFolder.isOurs(site) {
+                try fileManager.removeItem(at: site)
+                removed.append(site.path)
+            } else {
+                refused = WorkbookError(.setup, file: site.path, "not removed: workbook did not write this folder (it has no \(OutputFolder.markerName))")
             }
-            try fileManager.removeItem(at: site)
-            removed.append(site.path)
         }
         OutputFolder.removeLeftovers(besides: site)
         Leftovers.removeTemporaryFiles(in: root.appendingPathComponent(BookLoader(root: root).chaptersFolder))
@@ -231,6 +233,7 @@ public enum Workbook {
             try withExtendedLifetime(lock) { try fileManager.removeItem(at: options.cacheDirectory) }
             removed.append(options.cacheDirectory.path)
         }
+        if let refused { throw refused }
         return removed
     }
 }
