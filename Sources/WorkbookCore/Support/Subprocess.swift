@@ -76,10 +76,10 @@ public struct Subprocess: Sendable {
         let envp = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
 
-        let pid = try RunningGroups.shared.spawn { pid in
+        let pid = try RunningPrograms.shared.spawn { pid in
             posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         }
-        defer { RunningGroups.shared.remove(pid) }
+        defer { RunningPrograms.shared.remove(pid) }
 
         let deadline = timeout.map { Date().addingTimeInterval($0) }
         var timedOut = false, overflowed = false
@@ -87,7 +87,11 @@ public struct Subprocess: Sendable {
         var pause: useconds_t = 500
         while true {
             let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid || (reaped < 0 && errno != EINTR) { break }
+            if reaped == pid { break }
+            if reaped < 0 && errno != EINTR {
+                status = 255 << 8    // the status is lost (ECHILD): never report success for it
+                break
+            }
             if !timedOut && !overflowed {
                 if let deadline, Date() >= deadline {
                     timedOut = true
@@ -141,7 +145,7 @@ final class CaptureFile {
     init() throws {
         var template = Array((NSTemporaryDirectory() + "/workbook-capture-XXXXXX").utf8CString)
         // mkstemp, then close-on-exec, under the spawn lock: no child can be spawned in between and inherit it.
-        let fd = RunningGroups.shared.whileNoSpawn {
+        let fd = RunningPrograms.shared.whileNoSpawn {
             let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
             return fd

@@ -2,11 +2,12 @@ import Foundation
 
 /// The sessions of every program the tool is running, so that an interrupted `workbook` ends them all
 /// (a chapter stuck in a loop must not outlive the tool that started it).
-final class RunningGroups: @unchecked Sendable {
-    static let shared = RunningGroups()
+final class RunningPrograms: @unchecked Sendable {
+    static let shared = RunningPrograms()
 
     private let lock = NSLock()
-    private var groups: Set<pid_t> = []
+    /// Session ids (each the pid of its leader, the program we spawned).
+    private var sessions: Set<pid_t> = []
     private var stopped = false
 
     /// Spawns under the lock, so that `killAll` cannot miss a program that is being started.
@@ -16,7 +17,7 @@ final class RunningGroups: @unchecked Sendable {
         var pid: pid_t = 0
         let status = start(&pid)
         guard status == 0 else { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(status))]) }
-        groups.insert(pid)
+        sessions.insert(pid)
         return pid
     }
 
@@ -26,20 +27,20 @@ final class RunningGroups: @unchecked Sendable {
     }
 
     func remove(_ pid: pid_t) {
-        lock.lock(); groups.remove(pid); lock.unlock()
+        lock.lock(); sessions.remove(pid); lock.unlock()
     }
 
-    /// Kills every running group and refuses new ones; returns how many were running.
+    /// Kills every running session and refuses new ones; returns how many were running.
     @discardableResult
     func killAll() -> Int {
         lock.lock(); defer { lock.unlock() }
         stopped = true
-        for group in groups { ProcessTree.kill(session: group) }
-        return groups.count
+        for session in sessions { ProcessTree.kill(session: session) }
+        return sessions.count
     }
 }
 
-/// SIGINT and SIGTERM to `workbook`: end every chapter program (their whole process groups), then exit.
+/// SIGINT and SIGTERM to `workbook`: end every chapter program (their whole sessions), then exit.
 public enum Interruption {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
@@ -49,7 +50,7 @@ public enum Interruption {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
-                let count = RunningGroups.shared.killAll()
+                let count = RunningPrograms.shared.killAll()
                 FileHandle.standardError.write(Data("workbook: interrupted; stopped \(count) running program\(count == 1 ? "" : "s")\n".utf8))
                 _exit(128 + signalNumber)
             }
