@@ -53,13 +53,22 @@ import Testing
         process.arguments = ["check", "--root", book.root.path, "--timeout", "100"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        // Test threads are dispatch workers, which block SIGTERM, and a spawned child inherits that mask: unblock it
+        // while `workbook` starts, so that it gets the signal the way it does from a shell.
+        var unblock = sigset_t(), saved = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, &saved)
+        defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
         try process.run()
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, !FileManager.default.fileExists(atPath: book.url("chapter.pid").path) { usleep(100_000) }
         let chapterPID = try #require(pid_t(book.read("chapter.pid")))
         let sleeperPID = try #require(pid_t(book.read("started")))
+        let signalled = Date()
         process.terminate()    // SIGTERM
         process.waitUntilExit()
+        #expect(Date().timeIntervalSince(signalled) < 10, "workbook did not stop on SIGTERM")
         #expect(process.terminationStatus != 0)
         #expect(Self.waitUntilGone(chapterPID), "the chapter program outlived workbook")
         #expect(Self.waitUntilGone(sleeperPID), "the snippet's child outlived workbook")
