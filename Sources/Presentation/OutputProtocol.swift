@@ -14,7 +14,8 @@ import Foundation
 public enum OutputProtocol {
     /// The environment variable that names the control descriptor.
     public static let controlDescriptorVariable = "WORKBOOK_CONTROL_FD"
-    /// `snippet N`: snippet N (0-based, in chapter order) starts here.
+    /// `snippet N TOKEN`: snippet N (0-based, in chapter order) starts here. TOKEN is the run's secret, written into
+    /// the generated program by `workbook` (a snippet calling `__workbookSnippet` itself cannot know it).
     public static let snippet = "snippet"
     /// `markdown-begin` … `markdown-end`: the stdout bytes between are Markdown (a table), injected verbatim.
     public static let markdownBegin = "markdown-begin"
@@ -25,7 +26,7 @@ public enum OutputProtocol {
     public static let figureEnd = "figure-end"
     /// `check-failed LINE MESSAGE`: a `check` failed at LINE of the chapter.
     public static let checkFailed = "check-failed"
-    /// `completed`: the last statement of the program ran. Without it the chapter did not run to its end
+    /// `completed TOKEN`: the last statement of the program ran. Without it the chapter did not run to its end
     /// (`exit(0)` in a snippet, a crash of the runtime), and nothing after that point was verified.
     public static let completed = "completed"
 }

@@ -56,13 +56,13 @@ public func sci(_ x: Double, _ digits: Int = 3) -> String {
 
 
 /// Called by the generated program before snippet `index` runs.
-public func __workbookSnippet(_ index: Int) {
-    emit(OutputProtocol.snippet + " \(index)")
+public func __workbookSnippet(_ index: Int, _ token: String) {
+    emit(OutputProtocol.snippet + " \(index) \(token)")
 }
 
 /// Called by the generated program after the last snippet: the chapter ran to its end.
-public func __workbookCompleted() {
-    emit(OutputProtocol.completed)
+public func __workbookCompleted(_ token: String) {
+    emit(OutputProtocol.completed + " \(token)")
 }
 
 func emit(_ control: String) {

@@ -32,6 +32,18 @@ import Testing
         #expect(book.run(.build).succeeded == false)
     }
 
+    /// Calling the generated program's own functions is not a way around the protocol either.
+    @Test func snippetCallingTheRecordFunctionsIsCaught() throws {
+        let book = try TestBook(["01-t.md": chapter([
+            ("cheat", "import Foundation\n__workbookSnippet(1, \"guess\")\n__workbookCompleted(\"guess\")\nexit(0)"),
+            ("skipped", "check(false, \"never checked\")"),
+        ])])
+        defer { book.remove() }
+        let report = book.run(.check)
+        #expect(report.errors.count == 1 && report.errors[0].message.hasPrefix("the chapter program's records are out of order"),
+                "\(report.errors)")
+    }
+
     /// A snippet that prints the old control lines or an end marker: its text is its own output, nothing else.
     @Test func snippetCannotForgeControlLines() throws {
         let book = try TestBook(["01-t.md": chapter([

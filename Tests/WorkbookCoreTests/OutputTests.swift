@@ -7,17 +7,17 @@ import Testing
     @Test func splitterSeparatesSnippetsTextMarkdownFiguresAndChecks() {
         let stdout = "hello\n\n| a |\n|---|\n| 1 |\nchart\ntail\n"
         let control = """
-            0 snippet 0
+            0 snippet 0 t
             7 markdown-begin
             25 markdown-end
-            25 snippet 2
+            25 snippet 2 t
             25 figure {"kind":"line"}
             31 figure-end
             31 check-failed 17 two is not three
-            36 completed
+            36 completed t
 
             """
-        let split = OutputSplitter.split(stdout: Data(stdout.utf8), control: Data(control.utf8), snippetCount: 3)
+        let split = OutputSplitter.split(stdout: Data(stdout.utf8), control: Data(control.utf8), snippetCount: 3, runOrder: [0, 2], token: "t")
         #expect(split.lastStarted == 2 && split.completed)
         #expect(split.outputs[0].segments == [.text("hello"), .markdown("| a |\n|---|\n| 1 |")])
         #expect(split.outputs[1] == SnippetOutput())

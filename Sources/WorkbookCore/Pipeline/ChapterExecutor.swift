@@ -35,12 +35,13 @@ public struct ChapterExecutor: Sendable {
             run.completed = true
             return run
         }
+        let token = String(UInt64.random(in: 0...UInt64.max), radix: 36)    // this run's secret (OutputProtocol)
         let folder = workDirectory.appendingPathComponent(chapter.name)
         let source = folder.appendingPathComponent("main.swift")
         let binary = folder.appendingPathComponent("chapter")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try ProgramGenerator.source(for: chapter).write(to: source, atomically: true, encoding: .utf8)
+            try ProgramGenerator.source(for: chapter, token: token).write(to: source, atomically: true, encoding: .utf8)
         } catch {
             run.errors.append(WorkbookError(.compile, file: chapter.path, "cannot write the generated program to \(folder.path): \(error.localizedDescription)"))
             return run
@@ -79,7 +80,8 @@ public struct ChapterExecutor: Sendable {
             return run
         }
         run.runSeconds = Date().timeIntervalSince(runStart)
-        let split = OutputSplitter.split(stdout: result.stdout, control: result.extra, snippetCount: chapter.snippets.count)
+        let split = OutputSplitter.split(stdout: result.stdout, control: result.extra, snippetCount: chapter.snippets.count,
+                                         runOrder: chapter.snippets.indices.filter { chapter.snippets[$0].runs }, token: token)
         run.outputs = split.outputs
         for (index, output) in split.outputs.enumerated() {
             for failure in output.checkFailures {
@@ -112,6 +114,10 @@ public struct ChapterExecutor: Sendable {
             run.errors.append(WorkbookError(.run, file: chapter.path, line: location?.0 ?? culprit?.fenceStart, column: location?.1,
                 (result.crashed ? "trapped" : "exited with status \(result.status)") + inSnippet
                 + (message.isEmpty ? "" : ": \(message)")))
+        } else if let first = split.outOfOrder.first {
+            run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart,
+                "the chapter program's records are out of order (\(first))\(inSnippet): a snippet must not call "
+                + "__workbookSnippet or __workbookCompleted; its outputs are not trusted"))
         } else if !split.completed {
             // Status 0 but no `completed` record: something ended the program early and nothing after it ran.
             run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart,

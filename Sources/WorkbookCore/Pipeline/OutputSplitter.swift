@@ -12,6 +12,9 @@ public enum OutputSplitter {
         public var completed: Bool
         /// Bytes each snippet printed (for the output limit).
         public var bytes: [Int]
+        /// Records that do not follow the generated program's order or lack the run's token: a snippet called
+        /// `__workbookSnippet` or `__workbookCompleted` itself. The run is then not trusted.
+        public var outOfOrder: [String] = []
     }
 
     struct Record {
@@ -20,7 +23,12 @@ public enum OutputSplitter {
         var rest: String
     }
 
-    public static func split(stdout: Data, control: Data, snippetCount: Int) -> Split {
+    /// - Parameter runOrder: the snippets the program runs, in order (all when nil); their start records must come
+    ///   in exactly this order, then `completed`, then nothing.
+    ///   - token: the run's secret (`ProgramGenerator`); snippet and completion records must carry it.
+    public static func split(stdout: Data, control: Data, snippetCount: Int, runOrder: [Int]? = nil, token: String = "") -> Split {
+        let runOrder = runOrder ?? Array(0..<snippetCount)
+        var started = 0
         let bytes = [UInt8](stdout)
         var split = Split(outputs: [SnippetOutput](repeating: SnippetOutput(), count: snippetCount), lastStarted: nil,
                           completed: false, bytes: [Int](repeating: 0, count: snippetCount))
@@ -45,6 +53,7 @@ public enum OutputSplitter {
         }
 
         for record in records(in: control) {
+            if split.completed { split.outOfOrder.append("'\(record.word)' after the end"); continue }
             let offset = min(max(record.offset, cursor), bytes.count)
             pending += bytes[cursor..<offset]
             if let index = split.lastStarted { split.bytes[index] += offset - cursor }
@@ -53,7 +62,14 @@ public enum OutputSplitter {
             case OutputProtocol.snippet:
                 flushText()
                 mode = .text
-                if let index = Int(record.rest), index >= 0, index < snippetCount { split.lastStarted = index }
+                let parts = record.rest.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                guard let index = Int(parts[0]), (parts.count > 1 ? parts[1] : "") == token,
+                      started < runOrder.count, runOrder[started] == index else {
+                    split.outOfOrder.append("'snippet \(record.rest)' out of order")
+                    continue
+                }
+                started += 1
+                split.lastStarted = index
             case OutputProtocol.markdownBegin:
                 flushText()
                 mode = .markdown
@@ -76,6 +92,10 @@ public enum OutputSplitter {
                 split.outputs[index].checkFailures.append(CheckFailure(line: Int(parts.first ?? "") ?? 0,
                                                                        message: parts.count > 1 ? parts[1] : "check failed"))
             case OutputProtocol.completed:
+                guard started == runOrder.count, record.rest == token else {
+                    split.outOfOrder.append("'completed' before the last snippet")
+                    continue
+                }
                 flushText()
                 split.completed = true
             default:
