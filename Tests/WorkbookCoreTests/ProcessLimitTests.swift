@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func runawayOutputStopsTheProgram() throws {
-        let book = try TestBook(["01-t.md": chapter([("spam", "while true { print(\"spam spam spam spam\") }")])])
+        let book = try TestBook(["01-t.md": chapter([("spam", "let line = String(repeating: \"spam \", count: 200)\nwhile true { print(line) }")])])
         defer { book.remove() }
         let start = Date()
         let report = book.run(.check, timeout: 60)
