@@ -1,6 +1,7 @@
 import Foundation
 
-// What snippets call to show results. Control lines flush stdout (see `emit`), so a later trap loses nothing.
+// What snippets call to show results. Control records flush stdout (see `ControlChannel.write`), so a later trap
+// loses nothing.
 
 /// Shows a table: as Markdown, so it renders as a table on GitHub and in the course.
 public func show(_ table: Table) {
@@ -30,7 +31,7 @@ public func show<T>(_ value: T) {
 /// but the chapter keeps running so that every failure is reported at once.
 public func check(_ condition: Bool, _ message: @autoclosure () -> String, line: UInt = #line) {
     guard !condition else { return }
-    emit(OutputProtocol.checkFailed + " \(line) " + message().replacingOccurrences(of: "\n", with: " "))
+    emit(OutputProtocol.checkFailed + " \(line) " + message())
 }
 
 /// Asserts |actual − expected| ≤ tolerance, and says both numbers when it fails.
@@ -55,13 +56,15 @@ public func sci(_ x: Double, _ digits: Int = 3) -> String {
 
 
 /// Called by the generated program before snippet `index` runs.
-public func __workbookSnippet(_ index: Int) {
-    emit(OutputProtocol.snippet + " \(index)")
+public func __workbookSnippet(_ index: Int, _ token: String) {
+    emit(OutputProtocol.snippet + " \(index) \(token)")
 }
 
-/// Writes a control line and flushes every C stream (`fflush(NULL)`; Swift 6 forbids naming the global `stdout`),
-/// so that when a snippet traps, everything before its marker has reached the pipe and the trap is attributed to it.
+/// Called by the generated program after the last snippet: the chapter ran to its end.
+public func __workbookCompleted(_ token: String) {
+    emit(OutputProtocol.completed + " \(token)")
+}
+
 func emit(_ control: String) {
-    print(OutputProtocol.prefix + control)
-    fflush(nil)
+    ControlChannel.write(control)
 }

@@ -26,7 +26,24 @@ public struct Table: Sendable {
 
     /// Markdown with padded columns, so it also reads as a table in the raw chapter text.
     public var markdown: String {
-        func escape(_ cell: String) -> String { cell.replacingOccurrences(of: "|", with: "\\|") }
+        // A cell is text, not markup: `Array<Float>` must not become an HTML tag (it showed as "Array", and a
+        // `<script>` in a cell ran). Only what could start a tag, comment or entity is escaped (`\<`, `\&`: they read
+        // well in the chapter and render as the character), so "< 1°" stays as it is. A newline would end the row.
+        func escape(_ cell: String) -> String {
+            var out = ""
+            let characters = Array(cell)
+            for (index, character) in characters.enumerated() {
+                let next = index + 1 < characters.count ? characters[index + 1] : " "
+                switch character {
+                case "|": out += "\\|"
+                case "<" where next.isLetter || "/!?".contains(next): out += "\\<"
+                case "&" where next.isLetter || next == "#": out += "\\&"
+                case "\n", "\r\n", "\r": out += " "
+                default: out.append(character)
+                }
+            }
+            return out
+        }
         let cells = ([headers] + rows).map { $0.map(escape) }
         let widths = headers.indices.map { c in max(3, cells.map { $0[c].count }.max() ?? 0) }
         func line(_ row: [String]) -> String {

@@ -68,16 +68,30 @@ public enum Workbook {
             clock = Date()
         }
 
-        // load + parse
+        // Nothing started that could not finish (Preflight), and one run at a time per book (BookLock).
+        report.errors += Preflight.rootProblems(options)
+        guard report.errors.isEmpty else { return report }
         let book: Book
-        let files: [BookLoader.ChapterFile]
-        do {
-            book = try Book.open(root: options.root)
-            files = try book.loader.load()
-        } catch {
+        do { book = try Book.open(root: options.root) } catch {
             report.errors.append(error as? WorkbookError ?? WorkbookError(.load, "\(error)"))
             return report
         }
+        report.errors += Preflight.problems(options, book: book)
+        guard report.errors.isEmpty else { return report }
+        let lock: BookLock
+        do { lock = try BookLock(cacheDirectory: book.cacheDirectory) } catch {
+            report.errors.append(error as? WorkbookError ?? WorkbookError(.setup, "\(error)"))
+            return report
+        }
+        defer { withExtendedLifetime(lock) {} }
+
+        // load + parse
+        let files: [BookLoader.ChapterFile]
+        do { files = try book.loader.load() } catch {
+            report.errors.append(error as? WorkbookError ?? WorkbookError(.load, "\(error)"))
+            return report
+        }
+        Preflight.removeLeftovers(of: files, root: options.root)
         var chapters: [Chapter] = []
         for file in files {
             let (chapter, errors) = ChapterParser().parse(path: file.path, text: file.text)
@@ -123,7 +137,7 @@ public enum Workbook {
         let outcomes = ConcurrentMap.map(toRun, jobs: options.jobs) { chapter -> Outcome in
             let key = BuildCache.key(for: chapter, toolchain: toolchain, root: options.root)
             let forced = options.force && selected.contains(chapter.path)
-            if !forced, let cached = cache.outputs(for: chapter, key: key) {
+            if !forced, let key, let cached = cache.outputs(for: chapter, key: key) {
                 progress.report(.plan, chapter.name + " (cached)")
                 progress.report(.run, chapter.name + " (cached)")
                 return Outcome(outputs: cached.outputs, errors: [], completed: true, cached: true, compile: 0, run: 0,
@@ -133,7 +147,7 @@ public enum Workbook {
             let run = executor.execute(chapter)
             progress.report(.run, chapter.name)
             let now = Date()
-            if run.completed && run.errors.isEmpty { cache.store(run.outputs, for: chapter, key: key, computedAt: now) }
+            if let key, run.completed && run.errors.isEmpty { cache.store(run.outputs, for: chapter, key: key, computedAt: now) }
             return Outcome(outputs: run.outputs, errors: run.errors, completed: run.completed, cached: false,
                            compile: run.compileSeconds, run: run.runSeconds, computedAt: now)
         }
@@ -152,11 +166,16 @@ public enum Workbook {
             case .build, .check:
                 if selected.contains(chapter.path) { report.errors += OutputChecker.drift(in: chapter, outputs: outcome.outputs) }
             case .fix:
+                // A chapter with a failed check is not verified: its outputs are not written (the README promises
+                // that a failing build touches no chapter).
+                guard outcome.errors.isEmpty else { continue }
                 let fixed = OutputFixer.fixedText(chapter, outputs: outcome.outputs)
                 guard fixed != chapter.text else { continue }
                 do {
-                    try AtomicFile.write(fixed, to: options.root.appendingPathComponent(chapter.path))
+                    try ChapterWriter.write(fixed, replacing: chapter.text, at: options.root.appendingPathComponent(chapter.path), path: chapter.path)
                     report.fixedFiles.append(chapter.path)
+                } catch let error as WorkbookError {
+                    report.errors.append(error)
                 } catch {
                     report.errors.append(WorkbookError(.fix, file: chapter.path, "cannot write the fixed chapter: \(error.localizedDescription)"))
                 }
@@ -268,11 +287,31 @@ public enum Workbook {
                                   WorkbookVersion.current)
     }
 
-    /// Removes the cache and the rendered site.
-    public static func clean(root: URL, outputDirectory: URL? = nil) throws {
+    /// Removes the cache and the rendered site — only what the tool created: a site folder without the tool's
+    /// marker is left alone (and reported), so `clean --output Chapters` deletes nothing. Returns what it removed.
+    @discardableResult
+    public static func clean(root: URL, outputDirectory: URL? = nil) throws -> [String] {
         let book = try Book.open(root: root)
-        for url in [book.cacheDirectory, outputDirectory ?? book.siteDirectory] where FileManager.default.fileExists(atPath: url.path) {
-            try FileManager.default.removeItem(at: url)
+        let fileManager = FileManager.default
+        var removed: [String] = []
+        let site = outputDirectory ?? book.siteDirectory
+        var refused: WorkbookError?
+        if fileManager.fileExists(atPath: site.path) {
+            if OutputFolder.isOurs(site) {
+                try fileManager.removeItem(at: site)
+                removed.append(site.path)
+            } else {
+                refused = WorkbookError(.setup, file: site.path, "not removed: workbook did not write this folder (it has no \(OutputFolder.markerName))")
+            }
         }
+        OutputFolder.removeLeftovers(besides: site)
+        Leftovers.removeTemporaryFiles(in: root.appendingPathComponent(book.config.chaptersFolder))
+        if fileManager.fileExists(atPath: book.cacheDirectory.path) {
+            let lock = try BookLock(cacheDirectory: book.cacheDirectory)
+            try withExtendedLifetime(lock) { try fileManager.removeItem(at: book.cacheDirectory) }
+            removed.append(book.cacheDirectory.path)
+        }
+        if let refused { throw refused }
+        return removed
     }
 }

@@ -28,6 +28,7 @@ struct Apply: ParsableCommand {
             let length = try validatedSequenceLength(seqLen) ?? Int(positionList.max()!.rounded(.down)) + 1
             let rope = model.frequencies(sequenceLength: length).embedding(layout: layout)
             let rotated = zip(vectors, positionList).map { rope.rotate($0, at: $1) }
+            try requireFinite(rotated.flatMap { $0 }, what: "rotated vectors")
             if json {
                 print(JSONValue.array(rotated.map { .array($0.map(JSONValue.number)) }).serialized)
             } else {

@@ -15,6 +15,7 @@ struct Freqs: ParsableCommand {
         try reportingInputErrors {
             let model = try loadConfig(config)
             let report = FrequencyReport(model: model, sequenceLength: try validatedSequenceLength(seqLen))
+            try requireFinite(report.scaled.inverseFrequencies + [report.scaled.attentionFactor], what: "frequencies")
             print(json ? report.json : report.text, terminator: "")
         }
     }

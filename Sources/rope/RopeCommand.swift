@@ -45,3 +45,10 @@ func validatedSequenceLength(_ n: Int?) throws -> Int? {
     if let n, n <= 0 { throw InputError("--seq-len: must be a positive number of tokens, got \(n)") }
     return n
 }
+
+/// JSON has no inf or nan, and a table of them teaches nothing: a config or input that overflows is an error.
+func requireFinite(_ values: [Double], what: String) throws {
+    guard values.allSatisfy(\.isFinite) else {
+        throw InputError("the \(what) overflow (inf or nan); check the config's numbers and the input's magnitudes")
+    }
+}

@@ -16,14 +16,18 @@ struct CommonOptions: ParsableArguments {
     @Argument(help: "Chapters to work on (e.g. 04-decay); all when omitted.") var chapters: [String] = []
     @Option(help: "The book's root folder (holding book.toml or Chapters/).") var root: String = "."
     @Flag(help: "Ignore the cache: compile and run the chosen chapters again.") var force = false
-    @Option(help: "Chapters compiled in parallel.") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Time limit per chapter program, in seconds (default: book.toml's snippets.timeout, else 60).") var timeout: Double?
+    // `.unconditional`: `--jobs -1` is a bad number (said by validate()), not a missing value followed by a flag.
+    @Option(parsing: .unconditional, help: "Chapters compiled in parallel.") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Time limit per chapter program, in seconds (default: book.toml's snippets.timeout, else 60).")
+    var timeout: Double?
     @Option(help: "Where the snippet runtime is built and kept (default: ROOT/.workbook-cache/runtime).") var runtimeDir: String?
     @Option(help: "Where the site goes (default: book.toml's book.output, else ROOT/site/out).") var output: String?
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        if let timeout { guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") } }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
+        if let timeout {
+            guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds (got \(timeout))") }
+        }
     }
 
     func options(_ mode: BuildOptions.Mode) -> BuildOptions {
@@ -49,19 +53,28 @@ func finish(_ report: BuildReport) throws {
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check every chapter, then render the site (the default).")
     @OptionGroup var common: CommonOptions
-    func run() throws { try finish(Workbook.run(common.options(.build))) }
+    func run() throws {
+        Interruption.install()
+        try finish(Workbook.run(common.options(.build)))
+    }
 }
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Compile, run and compare outputs with the chapters; render nothing.")
     @OptionGroup var common: CommonOptions
-    func run() throws { try finish(Workbook.run(common.options(.check))) }
+    func run() throws {
+        Interruption.install()
+        try finish(Workbook.run(common.options(.check)))
+    }
 }
 
 struct Fix: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Write fresh outputs into the chapters' output regions.")
     @OptionGroup var common: CommonOptions
-    func run() throws { try finish(Workbook.run(common.options(.fix))) }
+    func run() throws {
+        Interruption.install()
+        try finish(Workbook.run(common.options(.fix)))
+    }
 }
 
 struct Clean: ParsableCommand {
@@ -70,12 +83,12 @@ struct Clean: ParsableCommand {
     @Option(help: "The site folder (default: book.toml's book.output).") var output: String?
     func run() throws {
         do {
-            try Workbook.clean(root: URL(fileURLWithPath: root), outputDirectory: output.map { URL(fileURLWithPath: $0) })
+            let removed = try Workbook.clean(root: URL(fileURLWithPath: root), outputDirectory: output.map { URL(fileURLWithPath: $0) })
+            print(removed.isEmpty ? "nothing to remove" : "removed " + removed.joined(separator: ", "))
         } catch let error as WorkbookError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)
         }
-        print("removed .workbook-cache and the site")
     }
 }
 

@@ -124,3 +124,31 @@ import Testing
         #expect(result.stdout.isEmpty)
     }
 }
+
+/// Issue 12, item 15: numeric edge cases of `rope`.
+@Suite struct RopeNumericEdgeTests {
+    let command = RopeCommandTests()
+
+    @Test func subnormalFactorIsRejectedAndJSONHasNoInfinity() throws {
+        let config = try command.temporaryFile(#"{"head_dim":4,"rope_theta":10000,"rope_scaling":{"rope_type":"linear","factor":1e-320}}"#)
+        let result = try command.rope("freqs", config, "--json")
+        #expect(result.status == 1 && result.stdout.isEmpty, "\(result.stdout)")
+        #expect(result.stderr.contains("rope_scaling.factor") && result.stderr.contains("too small"), "\(result.stderr)")
+    }
+
+    @Test func deeplyNestedValidJSONIsNotCalledASyntaxError() throws {
+        let depth = 100_000
+        let config = try command.temporaryFile(#"{"head_dim":4,"rope_theta":10000,"deep":"# + String(repeating: "[", count: depth)
+            + String(repeating: "]", count: depth) + "}")
+        let result = try command.rope("freqs", config)
+        #expect(result.status == 1)
+        #expect(!result.stderr.contains("syntax error") && result.stderr.contains("nested"), "\(result.stderr)")
+    }
+
+    @Test func hugeIntegerIsCalledTooLarge() throws {
+        let config = try command.temporaryFile(#"{"head_dim":4,"rope_theta":10000,"max_position_embeddings":100000000000000000000}"#)
+        let result = try command.rope("freqs", config)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("max_position_embeddings") && result.stderr.contains("too large"), "\(result.stderr)")
+    }
+}

@@ -1,21 +1,28 @@
+import Foundation
 import Presentation
 import Testing
 @testable import WorkbookCore
 
 @Suite struct OutputTests {
-    let p = OutputProtocol.prefix
-
     @Test func splitterSeparatesSnippetsTextMarkdownFiguresAndChecks() {
-        let stdout = [
-            "\(p)snippet 0", "hello", "", "\(p)markdown-begin", "| a |", "|---|", "| 1 |", "\(p)markdown-end",
-            "\(p)snippet 2", "\(p)figure {\"kind\":\"line\"}", "chart", "\(p)figure-end", "\(p)check-failed 17 two is not three", "tail", "",
-        ].joined(separator: "\n")
-        let (outputs, last) = OutputSplitter.split(stdout, snippetCount: 3)
-        #expect(last == 2)
-        #expect(outputs[0].segments == [.text("hello"), .markdown("| a |\n|---|\n| 1 |")])
-        #expect(outputs[1] == SnippetOutput())
-        #expect(outputs[2].segments == [.figure(json: "{\"kind\":\"line\"}", ascii: "chart"), .text("tail")])
-        #expect(outputs[2].checkFailures == [CheckFailure(line: 17, message: "two is not three")])
+        let stdout = "hello\n\n| a |\n|---|\n| 1 |\nchart\ntail\n"
+        let control = """
+            0 snippet 0 t
+            7 markdown-begin
+            25 markdown-end
+            25 snippet 2 t
+            25 figure {"kind":"line"}
+            31 figure-end
+            31 check-failed 17 two is not three
+            36 completed t
+
+            """
+        let split = OutputSplitter.split(stdout: Data(stdout.utf8), control: Data(control.utf8), snippetCount: 3, runOrder: [0, 2], token: "t")
+        #expect(split.lastStarted == 2 && split.completed)
+        #expect(split.outputs[0].segments == [.text("hello"), .markdown("| a |\n|---|\n| 1 |")])
+        #expect(split.outputs[1] == SnippetOutput())
+        #expect(split.outputs[2].segments == [.figure(json: "{\"kind\":\"line\"}", ascii: "chart"), .text("tail")])
+        #expect(split.outputs[2].checkFailures == [CheckFailure(line: 17, message: "two is not three")])
     }
 
     @Test func regionLines() {

@@ -138,3 +138,33 @@ import Testing
         #expect(throws: WorkbookError.self) { try BookLoader(root: root).load() }
     }
 }
+
+/// Issue 12, item 5: a data file edit the cache used to miss.
+@Suite struct HiddenDataDependencyTests {
+    func fingerprint(_ code: String, _ root: URL) throws -> DataDependencies.Fingerprint {
+        let chapter = try #require(ChapterParser().parse(path: "Chapters/c.md", text: "```swift {#a}\n\(code)\n```\n").0)
+        return DataDependencies.fingerprint(for: chapter, root: root)
+    }
+
+    @Test func dataFileEditIsNeverServedStaleFromTheCache() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-hidden-deps-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("My Data"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        for (file, code) in [("data.json", #"let d = try! String(contentsOfFile: "data.json")"#),
+                             ("My Data/x.csv", #"let d = try! String(contentsOfFile: "My Data/x.csv")"#),
+                             ("My Data/y.csv", #"let name = "y"; let d = try! String(contentsOfFile: "My Data/" + name + ".csv")"#)] {
+            try "1".write(to: root.appendingPathComponent(file), atomically: true, encoding: .utf8)
+            let before = try fingerprint(code, root)
+            try "2".write(to: root.appendingPathComponent(file), atomically: true, encoding: .utf8)
+            // Either the key changes, or the chapter is not cached at all.
+            let after = try fingerprint(code, root)
+            if case .known = after { #expect(after != before, "\(file): the edit changes the key") }
+        }
+        // A path whose folder cannot be seen: not cached at all, rather than stale.
+        let hidden = try fingerprint(#"let name = "data"; let d = try! String(contentsOfFile: "\(name).json")"#, root)
+        #expect(hidden == .unknowable(#"it reads files and builds a path from "\(name).json", whose folder cannot be known before it runs"#))
+        let concatenated = try fingerprint(#"let name = "data"; let d = try! String(contentsOfFile: name + ".json")"#, root)
+        #expect(concatenated != .known(ContentHash().hex))
+        if case .known = concatenated { Issue.record("a concatenated path without a folder must not be cached") }
+    }
+}

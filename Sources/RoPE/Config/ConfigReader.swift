@@ -190,8 +190,11 @@ struct ConfigReader {
 
     private func integer(_ name: String, in dict: [String: JSONValue], at path: String) throws -> Int? {
         guard let n = try number(name, in: dict, at: path) else { return nil }
-        guard n == n.rounded(), abs(n) < 1e15 else {
+        guard n == n.rounded() else {
             throw ConfigError(key: path, "must be a whole number, got \(JSONValue.format(n))")
+        }
+        guard abs(n) < 1e15 else {
+            throw ConfigError(key: path, "is too large (\(JSONValue.format(n))); expected a count below 10^15")
         }
         return Int(n)
     }
@@ -201,6 +204,10 @@ struct ConfigReader {
         let path = "\(ropeKey).\(name)"
         guard let n = try number(name, in: ropeDict, at: path) else { return nil }
         guard n.isFinite, n > 0 else { throw ConfigError(key: path, "must be a finite positive number, got \(JSONValue.format(n))") }
+        // Below the smallest normal double, 1/n overflows: every frequency would print as inf.
+        guard n.isNormal, (1 / n).isFinite else {
+            throw ConfigError(key: path, "is too small (\(JSONValue.format(n))); its reciprocal overflows a double")
+        }
         return n
     }
 

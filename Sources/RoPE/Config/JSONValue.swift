@@ -33,6 +33,10 @@ public enum JSONValue: Sendable, Equatable, Decodable {
     /// and column an editor can jump to.
     static func locateSyntaxError(_ data: Data) -> String {
         guard data.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return "the file is empty" }
+        // Foundation's parsers stop at 512 levels and then blame a "syntax error" where valid JSON goes deeper.
+        if nestingDepth(data) > maxDepth {
+            return "nested more than \(maxDepth) levels deep; a model config is a few levels deep"
+        }
         do { _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
             let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "syntax error"
             guard let range = detail.range(of: #"character (\d+)"#, options: .regularExpression),
@@ -43,6 +47,26 @@ public enum JSONValue: Sendable, Equatable, Decodable {
             return "syntax error at line \(line), column \(column)"
         }
         return "not a JSON document"
+    }
+
+    static let maxDepth = 512
+
+    /// The deepest nesting of arrays and objects, strings skipped.
+    static func nestingDepth(_ data: Data) -> Int {
+        var depth = 0, deepest = 0, inString = false, escaped = false
+        for byte in data {
+            if inString {
+                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                continue
+            }
+            switch byte {
+            case 0x22: inString = true
+            case 0x5B, 0x7B: depth += 1; deepest = max(deepest, depth)
+            case 0x5D, 0x7D: depth -= 1
+            default: break
+            }
+        }
+        return deepest
     }
 
     /// A short description of the value's kind, for error messages.

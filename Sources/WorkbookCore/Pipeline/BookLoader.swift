@@ -27,8 +27,12 @@ public struct BookLoader {
             var listed: [String] = []
             for (number, line) in summary.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 guard let open = line.range(of: "]("), let close = line[open.upperBound...].firstIndex(of: ")") else { continue }
-                let target = String(line[open.upperBound..<close])
+                var target = String(line[open.upperBound..<close])
                 guard target.hasSuffix(".md") else { continue }
+                if target.hasPrefix("./") { target.removeFirst(2) }    // `./01-x.md` is the same file
+                if listed.contains(target) {
+                    throw WorkbookError(.load, file: "\(chaptersFolder)/SUMMARY.md", line: number + 1, "lists '\(target)' a second time; a chapter is listed once")
+                }
                 guard ordered.contains(target) else {
                     throw WorkbookError(.load, file: "\(chaptersFolder)/SUMMARY.md", line: number + 1, "lists '\(target)', which is not in \(chaptersFolder)/")
                 }

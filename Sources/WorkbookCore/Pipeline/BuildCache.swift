@@ -15,47 +15,19 @@ public struct BuildCache: Sendable {
         var computedAt: Double
     }
 
-    public static func key(for chapter: Chapter, toolchain: Toolchain, root: URL) -> String {
-        ContentHash.of(ProgramGenerator.contentKey(for: chapter), toolchain.fingerprint, WorkbookVersion.current,
-                       dataFingerprint(for: chapter, root: root))
+    /// nil when the chapter cannot be cached: it reads files whose names are only known when it runs
+    /// (`DataDependencies`).
+    public static func key(for chapter: Chapter, toolchain: Toolchain, root: URL) -> String? {
+        guard let data = dataFingerprint(for: chapter, root: root) else { return nil }
+        return ContentHash.of(ProgramGenerator.contentKey(for: chapter), toolchain.fingerprint, WorkbookVersion.current, data)
     }
 
-    /// Files a chapter reads are part of its key, or editing `Configs/x.json` would leave a stale cached output
-    /// (Quarto's `freeze` has exactly this hole, quarto-cli #6793). A snippet names its data in string literals:
-    /// every literal that is the path of a file under the book root counts with its contents, and one that names a
-    /// folder — or starts a path, as in "Configs/\(name).json" — counts with every file in that folder.
-    static func dataFingerprint(for chapter: Chapter, root: URL) -> String {
-        let literal = try! NSRegularExpression(pattern: #""([^"\\\n]*)"#)
-        var paths = Set<String>()
-        for snippet in chapter.snippets {
-            let source = snippet.source
-            for match in literal.matches(in: source, range: NSRange(source.startIndex..., in: source)) {
-                guard let range = Range(match.range(at: 1), in: source) else { continue }
-                let text = String(source[range])
-                guard text.contains("/"), !text.hasPrefix("/"), !text.contains(".."), !text.contains(" ") else { continue }
-                paths.insert(text)
-            }
+    /// The files a chapter reads are part of its key (`DataDependencies`); nil when they cannot be known.
+    static func dataFingerprint(for chapter: Chapter, root: URL) -> String? {
+        switch DataDependencies.fingerprint(for: chapter, root: root) {
+        case .known(let hash): return hash
+        case .unknowable: return nil
         }
-        var hash = ContentHash()
-        let fileManager = FileManager.default
-        for path in paths.sorted() {
-            var isDirectory: ObjCBool = false
-            let url = root.appendingPathComponent(path)
-            if fileManager.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                hash.update(path)
-                hash.update((try? String(contentsOf: url, encoding: .utf8)) ?? "unreadable")
-                continue
-            }
-            // A folder, or the folder part of an interpolated path.
-            let folder = isDirectory.boolValue ? url : url.deletingLastPathComponent()
-            guard let names = try? fileManager.contentsOfDirectory(atPath: folder.path) else { continue }
-            for name in names.sorted() where !name.hasPrefix(".") {
-                let file = folder.appendingPathComponent(name)
-                hash.update(file.path.replacingOccurrences(of: root.path, with: ""))
-                hash.update((try? String(contentsOf: file, encoding: .utf8)) ?? "")
-            }
-        }
-        return hash.hex
     }
 
     func url(for chapter: Chapter) -> URL { directory.appendingPathComponent("runs/\(chapter.name).json") }

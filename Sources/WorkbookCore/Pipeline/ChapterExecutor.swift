@@ -1,4 +1,5 @@
 import Foundation
+import Presentation
 
 /// Stages `compile` and `run` for one chapter: generate the program, compile it with swiftc, run it with a time
 /// limit and split what it printed by snippet. Every failure comes back as a `WorkbookError` at a chapter line.
@@ -17,6 +18,8 @@ public struct ChapterExecutor: Sendable {
     public var workDirectory: URL
     public var timeout: Double
     var moduleCache: URL { workDirectory.appendingPathComponent("module-cache") }
+    /// Where a chapter program writes its control records (the first descriptor after stdin, stdout, stderr).
+    static let controlDescriptor: Int32 = 3
 
     public init(toolchain: Toolchain, bookRoot: URL, workDirectory: URL, timeout: Double) {
         self.toolchain = toolchain
@@ -32,12 +35,13 @@ public struct ChapterExecutor: Sendable {
             run.completed = true
             return run
         }
+        let token = String(UInt64.random(in: 0...UInt64.max), radix: 36)    // this run's secret (OutputProtocol)
         let folder = workDirectory.appendingPathComponent(chapter.name)
         let source = folder.appendingPathComponent("main.swift")
         let binary = folder.appendingPathComponent("chapter")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try ProgramGenerator.source(for: chapter, imports: toolchain.imports).write(to: source, atomically: true, encoding: .utf8)
+            try ProgramGenerator.source(for: chapter, imports: toolchain.imports, token: token).write(to: source, atomically: true, encoding: .utf8)
         } catch {
             run.errors.append(WorkbookError(.compile, file: chapter.path, "cannot write the generated program to \(folder.path): \(error.localizedDescription)"))
             return run
@@ -62,42 +66,64 @@ public struct ChapterExecutor: Sendable {
             return run
         }
 
-        // Run.
+        // Run. Control records go to their own descriptor (OutputProtocol), so stdout is only what snippets printed.
         let runStart = Date()
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"    // a one-line fatal error, not a page of registers
+        environment[OutputProtocol.controlDescriptorVariable] = String(Self.controlDescriptor)
         let result: Subprocess.Result
         do {
-            result = try Subprocess.run(binary.path, [], in: bookRoot, environment: environment, timeout: timeout)
+            result = try Subprocess.run(binary.path, [], in: bookRoot, environment: environment, timeout: timeout,
+                                        extraDescriptor: Self.controlDescriptor, outputLimit: OutputLimits.perProgram)
         } catch {
             run.errors.append(WorkbookError(.run, file: chapter.path, "cannot start the chapter program: \(error.localizedDescription)"))
             return run
         }
         run.runSeconds = Date().timeIntervalSince(runStart)
-        let (outputs, lastStarted) = OutputSplitter.split(result.stdoutText, snippetCount: chapter.snippets.count)
-        run.outputs = outputs
-        for (index, output) in outputs.enumerated() {
+        let split = OutputSplitter.split(stdout: result.stdout, control: result.extra, snippetCount: chapter.snippets.count,
+                                         runOrder: chapter.snippets.indices.filter { chapter.snippets[$0].runs }, token: token)
+        run.outputs = split.outputs
+        for (index, output) in split.outputs.enumerated() {
             for failure in output.checkFailures {
                 run.errors.append(WorkbookError(.check, file: chapter.path, line: failure.line,
                                                 "check failed in snippet '\(chapter.snippets[index].id)': \(failure.message)"))
             }
         }
-        let culprit = lastStarted.map { chapter.snippets[$0] }
+        let oversized = result.outputLimitExceeded ? [] : zip(chapter.snippets, split.bytes).filter { $0.1 > OutputLimits.perSnippet }
+        for (snippet, _) in oversized {
+            run.errors.append(WorkbookError(.run, file: chapter.path, line: snippet.fenceStart,
+                "snippet '\(snippet.id)' printed more than \(OutputLimits.describe(OutputLimits.perSnippet)); a chapter records "
+                + "what a reader can read: print a summary (a few rows, a chart) instead"))
+        }
+        let culprit = split.lastStarted.map { chapter.snippets[$0] }
+        let inSnippet = culprit.map { " in snippet '\($0.id)'" } ?? " before the first snippet"
         if result.timedOut {
             run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart,
-                "time limit of \(Int(timeout)) s exceeded" + (culprit.map { " in snippet '\($0.id)'" } ?? "")
+                "time limit of \(OutputLimits.seconds(timeout)) exceeded" + (culprit.map { " in snippet '\($0.id)'" } ?? "")
                 + "; make it faster or raise --timeout"))
+        } else if result.outputLimitExceeded {
+            run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart,
+                "stopped\(inSnippet): the chapter program printed more than \(OutputLimits.describe(OutputLimits.perProgram)); "
+                + "print a summary instead"))
         } else if result.crashed || result.status != 0 {
-            let message = Self.fatalMessage(result.stderrText)
+            let message = Self.fatalMessage(result.stderrText, signal: result.signal)
             // A trap in snippet code names the Markdown line (#sourceLocation); one inside a library names its
             // own file, and then the snippet that was running is the best we know.
             let location = Self.chapterLine(in: result.stderrText, chapterPath: chapter.path).map { ($0, nil as Int?) }
                 ?? (result.crashed ? locateTrap(chapter, source: source) : nil)
             run.errors.append(WorkbookError(.run, file: chapter.path, line: location?.0 ?? culprit?.fenceStart, column: location?.1,
-                (result.crashed ? "trapped" : "exited with status \(result.status)")
-                + (culprit.map { " in snippet '\($0.id)'" } ?? " before the first snippet")
+                (result.crashed ? "trapped" : "exited with status \(result.status)") + inSnippet
                 + (message.isEmpty ? "" : ": \(message)")))
-        } else {
+        } else if let first = split.outOfOrder.first {
+            run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart,
+                "the chapter program's records are out of order (\(first))\(inSnippet): a snippet must not call "
+                + "__workbookSnippet or __workbookCompleted; its outputs are not trusted"))
+        } else if !split.completed {
+            // Status 0 but no `completed` record: something ended the program early and nothing after it ran.
+            run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart,
+                "did not run to its end: the program stopped\(inSnippet) (exit(0) in snippet \(culprit.map { "'\($0.id)'" } ?? "code")?); "
+                + "the snippets after it were never run or checked"))
+        } else if oversized.isEmpty {
             run.completed = true
         }
         return run
@@ -123,10 +149,15 @@ public struct ChapterExecutor: Sendable {
         return nil
     }
 
-    /// The "Fatal error: …" line of a Swift trap, or the last non-empty stderr line.
-    static func fatalMessage(_ stderr: String) -> String {
+    /// The "Fatal error: …" line of a Swift trap, or the last non-empty stderr line, or what the signal means.
+    static func fatalMessage(_ stderr: String, signal: Int32? = nil) -> String {
         let lines = stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return lines.first { $0.contains("Fatal error") } ?? lines.last ?? ""
+        if let fatal = lines.first(where: { $0.contains("Fatal error") }) ?? lines.last { return fatal }
+        switch signal {
+        case SIGSEGV?, SIGBUS?: return "crashed with \(signal == SIGSEGV ? "SIGSEGV" : "SIGBUS") (a stack overflow from deep or endless recursion, or a bad memory access)"
+        case let signal?: return "killed by signal \(signal) (\(String(cString: strsignal(signal))))"
+        case nil: return ""
+        }
     }
 
     /// `Chapters/x.md:42` (or `x.md:42`, the #fileID form) in a trap message → 42.

@@ -11,6 +11,12 @@ public struct ChapterParser {
     public init() {}
 
     public func parse(path: String, text: String) -> (Chapter?, [WorkbookError]) {
+        // cmark ends a line at a bare "\r" (old Mac line ends), the splicing of `fix` only at "\n": the two would
+        // disagree on every line number and snippets would be lost silently.
+        if let line = Self.lineWithBareCarriageReturn(text) {
+            return (nil, [WorkbookError(.parse, file: path, line: line, "this line holds a carriage return (\\r) that is not part of a "
+                + "CRLF line end; convert the file to LF (or CRLF) line ends")])
+        }
         let blocks = MarkdownBlocks.parse(text)
         var errors: [WorkbookError] = []
         func fail(_ line: Int, _ message: String) { errors.append(WorkbookError(.parse, file: path, line: line, message)) }
@@ -23,8 +29,11 @@ public struct ChapterParser {
         for block in blocks.codeBlocks where block.isFenced {
             let info = block.info.trimmingCharacters(in: .whitespaces)
             guard info == "swift" || info.hasPrefix("swift ") || info.hasPrefix("swift{") else { continue }
+            // Inside a block quote or a list item, the fence lines carry the container's prefix ("> ", "  ").
+            let prefix = ContainerIndent.prefix(ofFenceLine: lines[block.startLine - 1])
             let closed = block.endLine <= lines.count && block.endLine > block.startLine
-                && isClosingFence(lines[block.endLine - 1], opening: lines[block.startLine - 1])
+                && isClosingFence(ContainerIndent.strip(lines[block.endLine - 1], prefix: prefix),
+                                  opening: String(lines[block.startLine - 1].dropFirst(prefix.count)))
             if !closed {
                 fail(block.startLine, "this ```swift fence is never closed; add a closing ``` line after the code")
                 continue
@@ -123,6 +132,17 @@ public struct ChapterParser {
         let ends = [". ", "? ", "! ", "。", "？", "！"].compactMap { body.range(of: $0, options: .backwards)?.lowerBound }
         guard let end = ends.max() else { return String(body) + "…" }
         return String(body[...end]).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The 1-based line of the first "\r" not followed by "\n", if any.
+    static func lineWithBareCarriageReturn(_ text: String) -> Int? {
+        let bytes = Array(text.utf8)
+        var line = 1
+        for (index, byte) in bytes.enumerated() {
+            if byte == 10 { line += 1 }
+            if byte == 13 && (index + 1 == bytes.count || bytes[index + 1] != 10) { return line }
+        }
+        return nil
     }
 
     static func name(of path: String) -> String {

@@ -8,24 +8,31 @@ public enum OutputFixer {
         var lines = TextLines.split(chapter.text)
         // In a CRLF chapter the lines the tool writes end in CRLF too.
         let ending = chapter.usesCRLF ? "\r" : ""
-        func regionLines(_ output: SnippetOutput) -> [String] { RegionRenderer.lines(for: output).map { $0 + ending } }
+        func regionLines(_ output: SnippetOutput, _ prefix: String) -> [String] {
+            ContainerIndent.indent(RegionRenderer.lines(for: output), with: prefix).map { $0 + ending }
+        }
         // Bottom-up, so earlier line numbers stay valid while later ones change.
         let edits = zip(chapter.snippets, outputs).sorted { $0.0.fenceStart > $1.0.fenceStart }
         for (snippet, output) in edits {
             let region = chapter.region(for: snippet)
             let wanted = snippet.showsOutput && snippet.hasExplicitID && !output.isEmpty
+            let prefix = ContainerIndent.prefix(ofFenceLine: lines[snippet.fenceStart - 1])
             switch (region, wanted) {
             case (let region?, true):
-                lines.replaceSubrange(region.startMarker..<(region.endMarker - 1), with: regionLines(output))
+                lines.replaceSubrange(region.startMarker..<(region.endMarker - 1), with: regionLines(output, prefix))
             case (let region?, false):
                 lines.removeSubrange((region.startMarker - 1)..<region.endMarker)
             case (nil, true):
-                lines.insert(contentsOf: ["<!-- output: \(snippet.id) -->\(ending)"] + regionLines(output) + ["<!-- end output -->\(ending)"],
+                lines.insert(contentsOf: ["\(prefix)<!-- output: \(snippet.id) -->\(ending)"] + regionLines(output, prefix)
+                                 + ["\(prefix)<!-- end output -->\(ending)"],
                              at: snippet.fenceEnd)
             case (nil, false):
                 break
             }
         }
-        return lines.joined(separator: "\n")
+        let fixed = lines.joined(separator: "\n")
+        // A region added after a last line without a newline would leave the file ending in a bare "\r".
+        if chapter.usesCRLF, fixed.utf8.last == 13, chapter.text.utf8.last != 13 { return String(fixed.dropLast()) }
+        return fixed
     }
 }

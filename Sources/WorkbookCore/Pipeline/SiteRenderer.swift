@@ -58,6 +58,10 @@ public struct SiteRenderer: Sendable {
     public var jobs: Int
     /// The book's own footer HTML (book.toml), shown on the landing pages too.
     public var footer: String?
+    /// The page's scripts carry this nonce and the Content-Security-Policy allows only scripts that do: a
+    /// `<script src="file:///…">` that reached a page through a snippet's output or a chapter's prose does not run.
+    /// New for every build, so no chapter can know it.
+    var scriptNonce = UUID().uuidString.replacingOccurrences(of: "-", with: "")
 
     public static let pandocArguments = ["-f", "gfm+tex_math_dollars+attributes", "-t", "html5", "--mathml", "--toc",
                                          "--toc-depth=3", "-s", "--metadata", "title=page"]
@@ -82,7 +86,9 @@ public struct SiteRenderer: Sendable {
         do {
             try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
             try? fileManager.removeItem(at: staging)
+            OutputFolder.removeLeftovers(besides: outputDirectory)
             try fileManager.createDirectory(at: staging.appendingPathComponent("assets"), withIntermediateDirectories: true)
+            try OutputFolder.mark(staging)
             try fileManager.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
         } catch {
             throw WorkbookError(.render, file: outputDirectory.path, "cannot write the site: \(error.localizedDescription); check that the folder is writable")
@@ -162,7 +168,7 @@ public struct SiteRenderer: Sendable {
                                footer: page.footer,
                                previous: index > 0 ? pages[index - 1] : nil, next: index + 1 < pages.count ? pages[index + 1] : nil)
             try write(html, to: folder.appendingPathComponent("\(page.name).html"))
-            searchEntries += SearchIndex.entries(page: "\(page.name).html", title: page.title, body: fragment.body)
+            searchEntries += SearchIndex.entries(page: pageURL(page.name), title: page.title, body: fragment.body)
         }
         try write(SearchIndex.script(searchEntries), to: folder.appendingPathComponent("assets/search-index.js"))
         try write(compose(template, edition: edition, others: others, title: edition.title, body: fragments["index"]!.body,
@@ -199,7 +205,7 @@ public struct SiteRenderer: Sendable {
     static func chapterList(_ pages: [SitePage], heading: String) -> String {
         var lines = ["## \(heading) {#chapters}", "", "<div class=\"chapter-list\">", ""]
         for (index, page) in pages.enumerated() {
-            lines.append("\(index + 1). [\(page.title)](\(page.name).md)")
+            lines.append("\(index + 1). [\(page.title)](\(pageURL(page.name)))")
             if !page.summary.isEmpty { lines += ["", "    " + page.summary] }
             lines.append("")
         }
@@ -233,16 +239,16 @@ public struct SiteRenderer: Sendable {
         let position = pages.firstIndex { $0.name == current }
         let sidebar = "<ol>\n" + pages.enumerated().map { index, page in
             let state = page.name == current ? " class=\"current\" aria-current=\"page\"" : ""
-            return "<li\(state)><a href=\"\(page.name).html\"><span class=\"number\">\(index + 1)</span> \(escape(page.title))</a></li>"
+            return "<li\(state)><a href=\"\(escape(pageURL(page.name)))\"><span class=\"number\">\(index + 1)</span> \(escape(page.title))</a></li>"
         }.joined(separator: "\n") + "\n</ol>"
         let progress = position.map { strings.chapterOf($0 + 1, pages.count) } ?? strings.chapterCount(pages.count)
         let navigation = [
-            previous.map { "<a class=\"prev\" rel=\"prev\" href=\"\($0.name).html\">← \(escape($0.title))</a>" } ?? "<span></span>",
-            next.map { "<a class=\"next\" rel=\"next\" href=\"\($0.name).html\">\(escape($0.title)) →</a>" } ?? "<span></span>",
+            previous.map { "<a class=\"prev\" rel=\"prev\" href=\"\(escape(pageURL($0.name)))\">← \(escape($0.title))</a>" } ?? "<span></span>",
+            next.map { "<a class=\"next\" rel=\"next\" href=\"\(escape(pageURL($0.name)))\">\(escape($0.title)) →</a>" } ?? "<span></span>",
         ].joined(separator: "\n")
         // The same page in the other editions: <link rel=alternate hreflang> for machines, a switch for readers.
         let counterparts = others.filter { other in current == "index" || other.pages.contains { $0.name == current } }.map { other in
-            (other, Self.relativePath(from: edition.path, to: other.path) + "\(current).html")
+            (other, Self.relativePath(from: edition.path, to: other.path) + pageURL(current))
         }
         let alternates = counterparts.map { "<link rel=\"alternate\" hreflang=\"\(escape($0.0.language))\" href=\"\(escape($0.1))\">" }
             .joined(separator: "\n")
@@ -253,7 +259,7 @@ public struct SiteRenderer: Sendable {
             "title": escape(title), "book_title": escape(edition.title), "sidebar": sidebar, "body": body,
             "language": escape(edition.language), "book_id": escape(String(ContentHash.of(edition.title).prefix(12))),
             "navigation": navigation, "progress": escape(progress), "footer": footer, "page": escape(current),
-            "alternates": alternates, "language_switch": switcher,
+            "script_nonce": scriptNonce, "alternates": alternates, "language_switch": switcher,
             "ui_skip": escape(strings.skipToContent), "ui_chapters": escape(strings.chapters), "ui_search_label": escape(strings.searchLabel),
             "ui_search_placeholder": escape(strings.searchPlaceholder), "ui_search_none": escape(strings.searchNone),
             "ui_pager": escape(strings.previousAndNext),
@@ -280,6 +286,9 @@ public struct SiteRenderer: Sendable {
         let retired = outputDirectory.deletingLastPathComponent().appendingPathComponent(".retired-\(getpid())")
         try? fileManager.removeItem(at: retired)
         if fileManager.fileExists(atPath: outputDirectory.path) {
+            guard OutputFolder.isOurs(outputDirectory) else {
+                throw WorkbookError(.render, file: outputDirectory.path, "not replaced: workbook did not write this folder (it has no \(OutputFolder.markerName))")
+            }
             guard rename(outputDirectory.path, retired.path) == 0 else {
                 throw WorkbookError(.render, file: outputDirectory.path, "cannot replace the site: \(String(cString: strerror(errno)))")
             }
@@ -293,6 +302,13 @@ public struct SiteRenderer: Sendable {
     }
 }
 
+/// A page's link: its file name percent-encoded, so that `#`, `%` or `"` in a chapter's name cannot cut the URL.
+func pageURL(_ name: String) -> String {
+    let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+    return (name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name) + ".html"
+}
+
+/// Computed text put into HTML (titles, summaries, names): never markup.
 func escape(_ text: String) -> String {
     text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
         .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")

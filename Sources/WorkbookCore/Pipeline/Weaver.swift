@@ -20,8 +20,9 @@ public enum Weaver {
                 edits.append((snippet.fenceStart - 1, snippet.fenceEnd - snippet.fenceStart + 1, []))
             } else {
                 let opening = lines[snippet.fenceStart - 1]
-                let fence = String(opening.trimmingLeadingSpaces.prefix { $0 == "`" || $0 == "~" })
-                edits.append((snippet.fenceStart - 1, 1, [fence + "swift"]))
+                let fence = String(opening.drop { $0 != "`" && $0 != "~" }.prefix { $0 == "`" || $0 == "~" })
+                let container = String(opening.prefix { $0 != "`" && $0 != "~" })    // "- " in a list, "> " in a quote
+                edits.append((snippet.fenceStart - 1, 1, [container + fence + "swift"]))
             }
             var replacement: [String] = []
             if snippet.showsOutput && !output.isEmpty {
@@ -39,6 +40,7 @@ public enum Weaver {
                     }
                 }
                 replacement += ["</div>"]
+                replacement = ContainerIndent.indent(replacement, with: ContainerIndent.prefix(ofFenceLine: lines[snippet.fenceStart - 1]))
             }
             if let region = chapter.region(for: snippet) {
                 edits.append((region.startMarker - 1, region.endMarker - region.startMarker + 1, replacement))

@@ -1,0 +1,34 @@
+import Foundation
+
+/// One run at a time per book. Two runs shared `.workbook-cache/build/<chapter>/` and the cache entries: a `check`
+/// cached an older run's output under the new source, and `fix` then recorded it. The lock is `flock` on
+/// `.workbook-cache/lock`, held for the whole run; the kernel releases it when the process ends, however it ends.
+final class BookLock {
+    private let descriptor: Int32
+
+    /// Takes the lock, waiting for the run that holds it; `waiting` is told once, with that run's pid, when it must.
+    init(cacheDirectory: URL, waiting: (String) -> Void = BookLock.sayWaiting) throws {
+        try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
+        let path = cacheDirectory.appendingPathComponent("lock").path
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw WorkbookError(.setup, file: path, "cannot open the book's lock file: \(String(cString: strerror(errno)))") }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            waiting("waiting for another workbook run on this book" + (holder.isEmpty ? "" : " (pid \(holder))") + " to finish…")
+            while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+        }
+        ftruncate(fd, 0)
+        let pid = Array("\(getpid())\n".utf8)
+        _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        descriptor = fd
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+
+    static func sayWaiting(_ message: String) {
+        FileHandle.standardError.write(Data("workbook: \(message)\n".utf8))
+    }
+}
