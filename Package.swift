@@ -6,9 +6,10 @@ let package = Package(
     products: [
         // MARK: - Public API
         .library(name: "RoPE", targets: ["RoPE"]),
+        .library(name: "RoPELab", targets: ["RoPELab"]),
         // What chapter snippets link against: the math and the presentation helpers, as one shared library,
         // so that `workbook` can compile a chapter with plain `swiftc` in a fraction of a second.
-        .library(name: "WorkbookRuntime", type: .dynamic, targets: ["RoPE", "Presentation"]),
+        .library(name: "WorkbookRuntime", type: .dynamic, targets: ["RoPE", "RoPELab", "Presentation"]),
         .executable(name: "rope", targets: ["rope"]),
         .executable(name: "workbook", targets: ["workbook"]),
     ],
@@ -22,6 +23,9 @@ let package = Package(
             name: "rope",
             dependencies: ["RoPE", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
+        // MARK: - The lab: a tiny RoPE transformer trained at build time (its own target, so RoPE stays lean)
+        .target(name: "RoPELab", dependencies: ["RoPE"]),
+
         // MARK: - The workbook build tool
         .systemLibrary(
             name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
@@ -34,9 +38,11 @@ let package = Package(
 
         // MARK: - Benchmarks (make bench builds these in release mode)
         .executableTarget(name: "rope-bench", dependencies: ["RoPE"], path: "Benchmarks/RopeBench"),
+        .executableTarget(name: "lab-bench", dependencies: ["RoPE", "RoPELab"], path: "Benchmarks/LabBench"),
 
         // MARK: - Tests
         .testTarget(name: "RoPETests", dependencies: ["RoPE"], exclude: ["References"]),
+        .testTarget(name: "RoPELabTests", dependencies: ["RoPELab"]),
         .testTarget(name: "RopeCommandTests", dependencies: ["rope"]),
                 .testTarget(name: "WorkbookCoreTests", dependencies: ["WorkbookCore", "Presentation"], exclude: ["Fixtures"]),
         .testTarget(name: "ChapterTests", dependencies: ["WorkbookCore"]),
