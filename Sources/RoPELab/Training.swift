@@ -53,6 +53,8 @@ public final class Trainer<R: LabFloat> {
     var m: [Double], v: [Double]
     var gradient: [R]
     var adamStep = 0
+    /// Per-step losses of the last `train` call made through `Lab.trainBase`.
+    public var lastLosses: [Double] = []
     var model: Transformer<R>
 
     public init(shape: ModelShape, tasks: LabTasks, seed: UInt64, maxLength: Int) {
