@@ -18,13 +18,13 @@ public enum Lab {
         public var zeroShotFactor = 8.0
         /// Fine-tuning: this factor, at this multiple of the training length, for this many steps.
         public var fineTuneFactor = 4.0
-        public var fineTuneSteps = 60
-        public var fineTunePerStep = 4
+        public var fineTuneSteps = 40
+        public var fineTunePerStep = 3
         public var reRoPEWindow = 32.0
         public var leakySlopeDivisor = 16.0
         public var languageSequences = 4
         public var passkeyDepths = [0.0, 0.25, 0.5, 0.75, 1.0]
-        public var passkeyPerDepth = 6
+        public var passkeyPerDepth = 5
         public var dModel = 32, heads = 2, layers = 2, hidden = 64
 
         public init() {}

@@ -123,6 +123,7 @@ public final class Transformer<R: LabFloat> {
         let lay = layout
         let x0 = xin[0].pointer
         for (i, token) in tokens.enumerated() {
+            precondition(token >= 0 && token < shape.vocabulary, "token \(token) outside the vocabulary")
             (x0 + i * d).update(from: parameters + lay.embed + token * d, count: d)
         }
         let table = RotationTable<R>(scheme: scheme, rows: t, map: scheme.relativeMap.map { m in { m.map(Double($0)) } } ?? { Double($0) })
@@ -231,7 +232,7 @@ public final class Transformer<R: LabFloat> {
                     }
                 } else {
                     for n in 0...m {
-                        row[n] = dot(qm, kp + n * d + h * dh, dh) * scale
+                        row[n] = headDot(qm, kp + n * d + h * dh, dh) * scale
                         best = max(best, row[n])
                     }
                 }
@@ -246,7 +247,7 @@ public final class Transformer<R: LabFloat> {
                 om.update(repeating: 0, count: dh)
                 for n in 0...m {
                     row[n] *= norm
-                    axpy(row[n], vp + n * d + h * dh, om, dh)
+                    headAxpy(row[n], vp + n * d + h * dh, om, dh)
                 }
             }
         }
@@ -355,15 +356,15 @@ public final class Transformer<R: LabFloat> {
                 let dom = dop + m * d + h * dh
                 var inner: R = 0
                 for n in 0...m {
-                    dp[n] = dot(dom, vp + n * d + h * dh, dh)
+                    dp[n] = headDot(dom, vp + n * d + h * dh, dh)
                     inner += row[n] * dp[n]
-                    axpy(row[n], dom, dvp + n * d + h * dh, dh)
+                    headAxpy(row[n], dom, dvp + n * d + h * dh, dh)
                 }
                 let qm = qp + m * d + h * dh, dqm = dqp + m * d + h * dh
                 for n in 0...m {
                     let ds = row[n] * (dp[n] - inner) * scale
-                    axpy(ds, kp + n * d + h * dh, dqm, dh)
-                    axpy(ds, qm, dkp + n * d + h * dh, dh)
+                    headAxpy(ds, kp + n * d + h * dh, dqm, dh)
+                    headAxpy(ds, qm, dkp + n * d + h * dh, dh)
                 }
             }
         }
