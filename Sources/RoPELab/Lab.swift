@@ -302,3 +302,22 @@ final class JobQueue: @unchecked Sendable {
         }
     }
 }
+
+extension Lab {
+    /// CPU seconds per training step of the lab's recipe (one model, one thread), best of `repeats` runs of `steps`
+    /// steps — the figure `make bench` compares with NumPy.
+    public static func secondsPerTrainingStep(_ c: Configuration = .standard, steps: Int = 20, repeats: Int = 3) -> Double {
+        let shape = c.shape
+        let trainer = Trainer<Float>(shape: shape, tasks: LabTasks(distinctKeys: true), seed: 1, maxLength: c.trainLength)
+        let recipe = TrainingRecipe(length: c.trainLength, languagePerStep: c.languagePerStep, passkeyPerStep: c.passkeyPerStep,
+                                    passkeyWeight: c.passkeyWeight,
+                                    schedule: AdamSchedule(learningRate: c.learningRate, warmup: 2, steps: steps))
+        var best = Double.infinity
+        for _ in 0..<repeats {
+            let start = clock()
+            trainer.train(recipe, scheme: .plain(headDim: shape.headDim, base: shape.base), dataSeed: 3)
+            best = min(best, Double(clock() - start) / Double(CLOCKS_PER_SEC) / Double(steps))
+        }
+        return best
+    }
+}
