@@ -6,6 +6,8 @@ let package = Package(
     products: [
         // MARK: - Public API
         .library(name: "RoPE", targets: ["RoPE"]),
+        // A tiny RoPE transformer trained during the course's build (its own library, so RoPE stays lean).
+        .library(name: "RoPELab", targets: ["RoPELab"]),
         .executable(name: "rope", targets: ["rope"]),
         .executable(name: "workbook", targets: ["workbook"]),
     ],
@@ -21,6 +23,9 @@ let package = Package(
             name: "rope",
             dependencies: ["RoPE", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
+        // MARK: - The lab: a tiny RoPE transformer trained at build time (its own target, so RoPE stays lean)
+        .target(name: "RoPELab", dependencies: ["RoPE"]),
+
         // MARK: - The workbook build tool
         .systemLibrary(
             name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
@@ -35,9 +40,11 @@ let package = Package(
 
         // MARK: - Benchmarks (make bench builds these in release mode)
         .executableTarget(name: "rope-bench", dependencies: ["RoPE"], path: "Benchmarks/RopeBench"),
+        .executableTarget(name: "lab-bench", dependencies: ["RoPE", "RoPELab"], path: "Benchmarks/LabBench"),
 
         // MARK: - Tests
         .testTarget(name: "RoPETests", dependencies: ["RoPE"], exclude: ["References"]),
+        .testTarget(name: "RoPELabTests", dependencies: ["RoPELab"]),
         .testTarget(name: "RopeCommandTests", dependencies: ["rope"]),
         .testTarget(name: "WorkbookCoreTests", dependencies: ["WorkbookCore", "Presentation"], exclude: ["Fixtures"]),
         .testTarget(name: "ChapterTests", dependencies: ["WorkbookCore"]),

@@ -151,6 +151,41 @@ def kernel_benchmarks():
     return figures
 
 
+def lab_benchmarks():
+    """The lab (chapter 14-the-lab): one training step of its model, Swift against NumPy (both one core, CPU time,
+    best of 3, after checking that NumPy computes Swift's loss and gradient), and the whole lab's wall time."""
+    bench = os.path.join(RELEASE, "lab-bench")
+    figures = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        dump = os.path.join(scratch, "lab-step.json")
+        timed([bench, "dump", dump])
+        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        proc = subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "numpy_lab.py"), dump, "10"],
+                              capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            sys.exit(f"bench: numpy_lab.py failed\n{proc.stdout}\n{proc.stderr}")
+        numpy_step = float(re.search(r"numpy_step_s (\S+)", proc.stdout).group(1))
+        emit("lab.numpy_gradient_rel_error", re.search(r"gradient_rel_error (\S+)", proc.stdout).group(1))
+    _, _, out = timed([bench, "speed", "20"])
+    for line in out.strip().splitlines():
+        lines.append(line)
+        print(line, flush=True)
+        name, value = line.split()[1:3]
+        figures[name] = float(value)
+    tokens = figures["lab.tokens_per_s"] * figures["lab.swift_step_s"]
+    emit("lab.numpy_step_s", f"{numpy_step:.5f}", "s")
+    emit("lab.numpy_tokens_per_s", f"{tokens / numpy_step:.0f}", "tokens/s")
+    figures["lab.over_numpy"] = numpy_step / figures["lab.swift_step_s"]
+    emit("lab.over_numpy", f"{figures['lab.over_numpy']:.2f}")
+    _, _, out = timed([bench, "lab"])
+    for line in out.strip().splitlines():
+        lines.append(line)
+        print(line, flush=True)
+        name, value = line.split()[1:3]
+        figures[name] = float(value)
+    return figures
+
+
 def main():
     if not os.path.exists(WORKBOOK):
         sys.exit("bench: build first: swift build -c release (make bench does)")
@@ -160,16 +195,20 @@ def main():
     cold, warm, edit, rss, naive_ratio = build_benchmarks()
     first_init = init_benchmark()
     k = kernel_benchmarks()
+    lab = lab_benchmarks()
     targets = [("warm ≤ 0.5 s", warm <= 0.5), ("one edit ≤ 1.5 s", edit <= 1.5), ("cold ≤ 10 s", cold <= 10),
                ("RSS ≤ 500 MB", rss <= 500), ("init first build ≤ 60 s", first_init <= 60),
                ("apply ≥ 50 % memcpy", min(k["apply.half.memcpy_fraction"], k["apply.interleaved.memcpy_fraction"]) >= 0.5),
-               ("apply ≥ 3× numpy", min(k["apply.half.over_numpy"], k["apply.interleaved.over_numpy"]) >= 3)]
+               ("apply ≥ 3× numpy", min(k["apply.half.over_numpy"], k["apply.interleaved.over_numpy"]) >= 3),
+               ("lab ≤ 60 s", lab["lab.train_s"] <= 60), ("lab training ≥ 3× numpy", lab["lab.over_numpy"] >= 3)]
     met = sum(ok for _, ok in targets)
     summary = (f"summary: cold {cold:.2f} s, warm {warm:.3f} s, one edit {edit:.2f} s, peak RSS {rss:.0f} MB, "
                f"init first build {first_init:.1f} s, "
                f"naive/ours {naive_ratio:.1f}x; apply half {k['apply.half.memcpy_fraction']:.2f}x memcpy "
                f"{k['apply.half.over_numpy']:.1f}x numpy, interleaved {k['apply.interleaved.memcpy_fraction']:.2f}x memcpy "
-               f"{k['apply.interleaved.over_numpy']:.1f}x numpy; targets met {met}/{len(targets)}"
+               f"{k['apply.interleaved.over_numpy']:.1f}x numpy; lab {lab['lab.train_s']:.1f} s wall "
+               f"({lab['lab.cpu_s']:.1f} s CPU), training {lab['lab.tokens_per_s']:.0f} tokens/s = "
+               f"{lab['lab.over_numpy']:.2f}x numpy; targets met {met}/{len(targets)}"
                + "".join(f"; missed: {name}" for name, ok in targets if not ok))
     lines.append(summary)
     print(summary)

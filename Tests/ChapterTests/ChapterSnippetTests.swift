@@ -37,7 +37,8 @@ import WorkbookCore
     static let runs: [String: ChapterExecutor.Run] = {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-chapter-tests-\(getpid())")
         guard let toolchain = try? toolchain.get() else { return [:] }
-        let executor = ChapterExecutor(toolchain: toolchain, bookRoot: root, workDirectory: work, timeout: 120)
+        let timeout = (try? Book.open(root: root).config.timeout) ?? nil
+        let executor = ChapterExecutor(toolchain: toolchain, bookRoot: root, workDirectory: work, timeout: timeout ?? 60)
         let parsed = chapters.compactMap(\.0)
         let results = ConcurrentMap.map(parsed, jobs: ProcessInfo.processInfo.activeProcessorCount) { executor.execute($0) }
         return Dictionary(uniqueKeysWithValues: zip(parsed.map(\.path), results))

@@ -1,0 +1,138 @@
+import Foundation
+import RoPE
+
+/// Adam (Kingma & Ba) with bias correction, a linear warm-up and a cosine decay to a tenth of the peak rate,
+/// and clipping of the global gradient norm.
+public struct AdamSchedule: Sendable {
+    public var learningRate: Double
+    public var warmup: Int
+    public var steps: Int
+    public var beta1 = 0.9, beta2 = 0.99, epsilon = 1e-8
+    public var clip = 1.0
+
+    public init(learningRate: Double, warmup: Int, steps: Int) {
+        self.learningRate = learningRate
+        self.warmup = warmup
+        self.steps = steps
+    }
+
+    public func rate(at step: Int) -> Double {
+        if step < warmup { return learningRate * Double(step + 1) / Double(warmup) }
+        let progress = Double(step - warmup) / Double(max(steps - warmup, 1))
+        return learningRate * (0.1 + 0.9 * 0.5 * (1 + cos(Double.pi * min(progress, 1))))
+    }
+}
+
+/// What one training step reads: a batch of examples, all at one length and one position scheme.
+public struct TrainingRecipe: Sendable {
+    public var length: Int
+    public var languagePerStep: Int
+    public var passkeyPerStep: Int
+    /// Weight of the language loss of passkey fillers.
+    public var passkeyFillerWeight: Double
+    /// Weight of each passkey answer, relative to one language token.
+    public var passkeyWeight: Double
+    public var schedule: AdamSchedule
+
+    public init(length: Int, languagePerStep: Int, passkeyPerStep: Int, passkeyFillerWeight: Double = 1,
+                passkeyWeight: Double = 8, schedule: AdamSchedule) {
+        self.length = length
+        self.languagePerStep = languagePerStep
+        self.passkeyPerStep = passkeyPerStep
+        self.passkeyFillerWeight = passkeyFillerWeight
+        self.passkeyWeight = passkeyWeight
+        self.schedule = schedule
+    }
+}
+
+/// Parameters, Adam moments and a workspace; one instance trains one model on one thread.
+public final class Trainer<R: LabFloat> {
+    public let shape: ModelShape
+    public let tasks: LabTasks
+    public var parameters: [R]
+    var m: [Double], v: [Double]
+    var gradient: [R]
+    var adamStep = 0
+    /// Per-step losses of the last `train` call made through `Lab.trainBase`.
+    public var lastLosses: [Double] = []
+    var model: Transformer<R>
+
+    public init(shape: ModelShape, tasks: LabTasks, seed: UInt64, maxLength: Int) {
+        self.shape = shape
+        self.tasks = tasks
+        parameters = shape.initialParameters(seed: seed)
+        m = [Double](repeating: 0, count: parameters.count)
+        v = m
+        gradient = [R](repeating: 0, count: parameters.count)
+        model = Transformer<R>(shape: shape, maxLength: maxLength)
+    }
+
+    /// Starts a new optimiser state (fine-tuning keeps the weights, not the moments).
+    public func resetOptimizer() {
+        m = [Double](repeating: 0, count: parameters.count)
+        v = m
+        adamStep = 0
+    }
+
+    /// Trains for `recipe.schedule.steps` steps with data from `dataSeed`; returns the mean training loss of every
+    /// step (per weighted target).
+    @discardableResult
+    public func train(_ recipe: TrainingRecipe, scheme: PositionScheme, dataSeed: UInt64) -> [Double] {
+        if model.maxLength < recipe.length { model = Transformer<R>(shape: shape, maxLength: recipe.length) }
+        var rng = SplitMix64(seed: dataSeed)
+        var losses = [Double]()
+        losses.reserveCapacity(recipe.schedule.steps)
+        for step in 0..<recipe.schedule.steps {
+            var batch = [LabTasks.Example]()
+            for _ in 0..<recipe.languagePerStep { batch.append(tasks.language(length: recipe.length, rng: &rng)) }
+            for _ in 0..<recipe.passkeyPerStep {
+                var ex = tasks.randomPasskey(length: recipe.length, rng: &rng, fillerWeight: recipe.passkeyFillerWeight)
+                ex.weights[recipe.length - 1] = recipe.passkeyWeight
+                batch.append(ex)
+            }
+            let total = batch.reduce(0.0) { $0 + $1.weights.reduce(0, +) }
+            losses.append(optimize(batch: batch, normalizer: total, scheme: scheme, rate: recipe.schedule.rate(at: step),
+                               schedule: recipe.schedule) / total)
+        }
+        return losses
+    }
+
+    /// One Adam step on the summed loss of `batch`; returns the summed loss.
+    func optimize(batch: [LabTasks.Example], normalizer: Double, scheme: PositionScheme, rate: Double,
+              schedule: AdamSchedule) -> Double {
+        var total: R = 0
+        let norm = R(normalizer)
+        gradient.withUnsafeMutableBufferPointer { g in
+            g.update(repeating: 0)
+            parameters.withUnsafeBufferPointer { p in
+                for ex in batch {
+                    total += model.loss(tokens: ex.tokens, targets: ex.targets, weights: ex.weights.map { R($0) },
+                                        parameters: p.baseAddress!, scheme: scheme, gradient: g.baseAddress!,
+                                        normalizer: norm)
+                }
+            }
+        }
+        adamStep += 1
+        var squared = 0.0
+        for x in gradient { squared += Double(x) * Double(x) }
+        let clip = min(1, schedule.clip / max(squared.squareRoot(), 1e-12))
+        let c1 = 1 - pow(schedule.beta1, Double(adamStep)), c2 = 1 - pow(schedule.beta2, Double(adamStep))
+        let b1 = schedule.beta1, b2 = schedule.beta2, eps = schedule.epsilon
+        parameters.withUnsafeMutableBufferPointer { p in
+            m.withUnsafeMutableBufferPointer { mp in
+                v.withUnsafeMutableBufferPointer { vp in
+                    gradient.withUnsafeBufferPointer { g in
+                        for i in 0..<p.count {
+                            let gi = Double(g[i]) * clip
+                            mp[i] = b1 * mp[i] + (1 - b1) * gi
+                            vp[i] = b2 * vp[i] + (1 - b2) * gi * gi
+                            let update = rate * (mp[i] / c1) / ((vp[i] / c2).squareRoot() + eps)
+                            p[i] -= R(update)
+                        }
+                    }
+                }
+            }
+        }
+        return Double(total)
+    }
+}
