@@ -1,7 +1,7 @@
 import Foundation
 
 /// The scalar the lab computes in: Float for training and evaluation (fast), Double for the gradient checks.
-public protocol LabFloat: BinaryFloatingPoint, SIMDScalar, Sendable {
+public protocol LabFloat: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
     static func exponential(_ x: Self) -> Self
     static func logarithm(_ x: Self) -> Self
 }
