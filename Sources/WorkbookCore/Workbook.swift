@@ -2,7 +2,15 @@ import Foundation
 
 /// What one `workbook` run should do.
 public struct BuildOptions: Sendable {
-    public enum Mode: String, Sendable { case build, check, fix }
+    public enum Mode: String, Sendable {
+        case build, check, fix
+        /// `build` for a live preview (`workbook serve`): a snippet whose fresh output differs from the recorded one
+        /// is a warning, and its page shows the fresh output marked "not yet recorded" instead of failing the build.
+        case preview
+
+        /// Modes that render the site (and so run every chapter).
+        var renders: Bool { self == .build || self == .preview }
+    }
 
     public var root: URL
     public var mode: Mode
@@ -36,6 +44,8 @@ public struct BuildReport: Sendable {
     public var pagesReused = 0
     public var fixedFiles: [String] = []
     public var errors: [WorkbookError] = []
+    /// Preview mode only: outputs that differ from the recorded ones (shown in the page, not yet recorded).
+    public var warnings: [WorkbookError] = []
     public var sitePath: String?
     /// Seconds per stage, in pipeline order (compile and run summed over chapters; the others wall-clock).
     public var stageSeconds: [(String, Double)] = []
@@ -105,7 +115,7 @@ public enum Workbook {
             report.errors.append(error as? WorkbookError ?? WorkbookError(.setup, "\(error)"))
             return report
         }
-        let toRun = options.mode == .build ? chapters : chapters.filter { selected.contains($0.path) }
+        let toRun = options.mode.renders ? chapters : chapters.filter { selected.contains($0.path) }
         let timeout = options.timeout ?? book.config.timeout ?? 60
         let cache = BuildCache(directory: book.cacheDirectory)
         let executor = ChapterExecutor(toolchain: toolchain, bookRoot: options.root,
@@ -139,6 +149,7 @@ public enum Workbook {
         lap("compile+run wall")
 
         // check or fix
+        var unrecorded: [String: Set<String>] = [:]
         for (chapter, outcome) in zip(toRun, outcomes) {
             report.errors += outcome.errors
             if outcome.cached { report.cacheHits += 1 } else { report.compiled += 1 }
@@ -146,6 +157,9 @@ public enum Workbook {
             switch options.mode {
             case .build, .check:
                 if selected.contains(chapter.path) { report.errors += OutputChecker.drift(in: chapter, outputs: outcome.outputs) }
+            case .preview:
+                report.warnings += OutputChecker.drift(in: chapter, outputs: outcome.outputs)
+                unrecorded[chapter.path] = PreviewMarks.unrecorded(in: chapter, outputs: outcome.outputs)
             case .fix:
                 let fixed = OutputFixer.fixedText(chapter, outputs: outcome.outputs)
                 guard fixed != chapter.text else { continue }
@@ -160,7 +174,7 @@ public enum Workbook {
         lap(options.mode == .fix ? "fix" : "check")
 
         // render: only a fully verified book replaces the site
-        guard options.mode == .build, report.errors.isEmpty else {
+        guard options.mode.renders, report.errors.isEmpty else {
             report.errors.sort { ($0.file ?? "", $0.line ?? 0) < ($1.file ?? "", $1.line ?? 0) }
             return report
         }
@@ -168,10 +182,11 @@ public enum Workbook {
             report.errors.append(WorkbookError(.setup, "pandoc not found on PATH; install it (apt-get install pandoc, or `make site` as root)"))
             return report
         }
-        // weave: every chapter ran and checked clean, so its fresh outputs are what the chapter records
+        // weave: every chapter ran and checked clean, so its fresh outputs are what the chapter records (in preview,
+        // except the unrecorded ones, which the page marks)
         let pages = zip(toRun, outcomes).map { chapter, outcome in
             SitePage(name: chapter.name, title: chapter.title, summary: chapter.summary,
-                     markdown: Weaver.markdown(for: chapter, outputs: outcome.outputs),
+                     markdown: Weaver.markdown(for: chapter, outputs: outcome.outputs, unrecorded: unrecorded[chapter.path] ?? []),
                      figures: Weaver.figures(in: chapter, outputs: outcome.outputs),
                      footer: footer(chapter: chapter, computedAt: outcome.computedAt, toolchain: toolchain) + (book.config.footer.map { " " + $0 } ?? ""))
         }

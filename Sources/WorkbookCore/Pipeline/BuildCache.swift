@@ -25,20 +25,9 @@ public struct BuildCache: Sendable {
     /// every literal that is the path of a file under the book root counts with its contents, and one that names a
     /// folder — or starts a path, as in "Configs/\(name).json" — counts with every file in that folder.
     static func dataFingerprint(for chapter: Chapter, root: URL) -> String {
-        let literal = try! NSRegularExpression(pattern: #""([^"\\\n]*)"#)
-        var paths = Set<String>()
-        for snippet in chapter.snippets {
-            let source = snippet.source
-            for match in literal.matches(in: source, range: NSRange(source.startIndex..., in: source)) {
-                guard let range = Range(match.range(at: 1), in: source) else { continue }
-                let text = String(source[range])
-                guard text.contains("/"), !text.hasPrefix("/"), !text.contains(".."), !text.contains(" ") else { continue }
-                paths.insert(text)
-            }
-        }
         var hash = ContentHash()
         let fileManager = FileManager.default
-        for path in paths.sorted() {
+        for path in dataPaths(for: chapter) {
             var isDirectory: ObjCBool = false
             let url = root.appendingPathComponent(path)
             if fileManager.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
@@ -56,6 +45,23 @@ public struct BuildCache: Sendable {
             }
         }
         return hash.hex
+    }
+
+    /// The string literals of a chapter's snippets that look like paths inside the book (`"Configs/x.json"`,
+    /// `"Configs/"`), sorted: the data the chapter may read (`workbook serve` watches them too).
+    static func dataPaths(for chapter: Chapter) -> [String] {
+        let literal = try! NSRegularExpression(pattern: #""([^"\\\n]*)"#)
+        var paths = Set<String>()
+        for snippet in chapter.snippets {
+            let source = snippet.source
+            for match in literal.matches(in: source, range: NSRange(source.startIndex..., in: source)) {
+                guard let range = Range(match.range(at: 1), in: source) else { continue }
+                let text = String(source[range])
+                guard text.contains("/"), !text.hasPrefix("/"), !text.contains(".."), !text.contains(" ") else { continue }
+                paths.insert(text)
+            }
+        }
+        return paths.sorted()
     }
 
     func url(for chapter: Chapter) -> URL { directory.appendingPathComponent("runs/\(chapter.name).json") }

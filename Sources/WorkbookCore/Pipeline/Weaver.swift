@@ -8,7 +8,9 @@ import Foundation
 public enum Weaver {
     public static let figurePlaceholderPrefix = "WORKBOOK-FIGURE-"
 
-    public static func markdown(for chapter: Chapter, outputs: [SnippetOutput]) -> String {
+    /// `unrecorded`: ids of snippets whose output the chapter does not record yet (preview mode); their output is
+    /// marked as such.
+    public static func markdown(for chapter: Chapter, outputs: [SnippetOutput], unrecorded: Set<String> = []) -> String {
         var lines = TextLines.split(chapter.text)
         // (first 0-based line, how many lines, what replaces them); count 0 inserts.
         var edits: [(start: Int, count: Int, replacement: [String])] = []
@@ -23,7 +25,7 @@ public enum Weaver {
             }
             var replacement: [String] = []
             if snippet.showsOutput && !output.isEmpty {
-                replacement = ["<div class=\"output\">", ""]
+                replacement = unrecorded.contains(snippet.id) ? PreviewMarks.openingLines : ["<div class=\"output\">", ""]
                 for segment in output.segments {
                     switch segment {
                     case .figure(json: _, ascii: let ascii):
