@@ -32,13 +32,19 @@ public final class ServeSession: @unchecked Sendable {
     private let serverID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
     private let lock = NSLock()
     private var generation = 0
+    /// Set by `stop`: a build cut short by it is neither published nor reported.
+    private var stopping = false
     private var lastSite: [String: Data] = [:]
     private var watcher: FileWatcher!
     private var queue: RebuildQueue!
     private var server: PreviewServer?
     private var serverTask: Task<Void, any Error>?
-    /// The last build's report (tests read it).
-    public private(set) var lastReport: BuildReport?
+    private var report: BuildReport?
+    /// The last build's report.
+    public var lastReport: BuildReport? {
+        lock.lock(); defer { lock.unlock() }
+        return report
+    }
 
     public init(options: ServeOptions) {
         self.options = options
@@ -89,6 +95,7 @@ public final class ServeSession: @unchecked Sendable {
     /// Stops watching, ends the running build (its child processes too when `killingChildren`; tests share the
     /// process with other builds and only wait), closes the event streams and the server.
     public func stop(killingChildren: Bool = false) async {
+        lock.withLock { stopping = true }
         watcher.stop()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             Thread.detachNewThread { [queue] in
@@ -132,7 +139,7 @@ public final class ServeSession: @unchecked Sendable {
             options.mode = .preview
             report = Workbook.run(options)
         }
-        lock.lock(); lastReport = report; lock.unlock()
+        lock.lock(); self.report = report; lock.unlock()
         if !report.parsedChapters.isEmpty || report.succeeded {
             watcher.watch(ServeInputs.paths(root: options.root, chapters: report.parsedChapters, runtimeDirectory: options.runtimeDirectory),
                           excluding: [siteDirectory, options.root.appendingPathComponent(".workbook-cache")])
@@ -143,6 +150,7 @@ public final class ServeSession: @unchecked Sendable {
     private func publish(_ report: BuildReport, seconds: Double) {
         let site = report.succeeded ? Self.read(siteDirectory) : nil
         lock.lock()
+        guard !stopping else { lock.unlock(); return }
         var next = state.current
         next.errors = report.errors.map(\.description)
         next.warnings = report.succeeded ? report.warnings.map(\.warningDescription) : next.warnings
