@@ -64,6 +64,7 @@ public final class ServeSession: @unchecked Sendable {
     /// does not stop it: the page shows the errors until they are fixed.
     @discardableResult
     public func start() async throws -> URL {
+        options.log("building \(options.build.root.lastPathComponent) (a first build compiles the package's library and every chapter) …")
         await queue.requestAndWait()
         let handler = PreviewHandler(site: SiteFileResolver(root: siteDirectory), state: state, events: events)
         let server = try PreviewServer(host: options.host, port: options.port, handler: handler)
