@@ -85,3 +85,22 @@ struct ServePartsTests {
         }
     }
 }
+
+extension ServePartsTests {
+    @Test func inputsAreWhatABuildReads() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-inputs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for folder in ["Text", "Look", "Data/models"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        try "[book]\nchapters = \"Text\"\ntheme = \"Look\"\n".write(to: root.appendingPathComponent("book.toml"), atomically: true, encoding: .utf8)
+        try "{}".write(to: root.appendingPathComponent("Data/table.json"), atomically: true, encoding: .utf8)
+        let text = "# A\n\n```swift {#read}\nlet a = \"Data/table.json\", b = \"Data/models/\\(1).json\"\n```\n"
+        let chapter = try #require(ChapterParser().parse(path: "Text/01-a.md", text: text).0)
+        let paths = ServeInputs.paths(root: root, chapters: [chapter], runtimeDirectory: nil).map {
+            String($0.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1))
+        }
+        // No Package.swift: no manifest or library sources to watch.
+        #expect(paths == ["book.toml", "Text", "Look", "Data/models", "Data/table.json"])
+    }
+}

@@ -141,10 +141,9 @@ public final class ServeSession: @unchecked Sendable {
             report = Workbook.run(options)
         }
         lock.lock(); self.report = report; lock.unlock()
-        if !report.parsedChapters.isEmpty || report.succeeded {
-            watcher.watch(ServeInputs.paths(root: options.root, chapters: report.parsedChapters, runtimeDirectory: options.runtimeDirectory),
-                          excluding: [siteDirectory, options.root.appendingPathComponent(".workbook-cache")])
-        }
+        // Even after a failed build: the files to fix (book.toml, the chapters) must be watched.
+        watcher.watch(ServeInputs.paths(root: options.root, chapters: report.parsedChapters, runtimeDirectory: options.runtimeDirectory),
+                      excluding: [siteDirectory, options.root.appendingPathComponent(".workbook-cache")])
         publish(report, seconds: Date().timeIntervalSince(started))
     }
 
