@@ -37,7 +37,10 @@ struct Serve: ParsableCommand {
         build.runtimeDirectory = runtimeDir.map { URL(fileURLWithPath: $0) }
         build.outputDirectory = output.map { URL(fileURLWithPath: $0).standardizedFileURL }
         var options = ServeOptions(build: build)
-        options.host = host
+        options.host = host == "localhost" ? "127.0.0.1" : host
+        if !["127.0.0.1", "localhost", "::1"].contains(host) {
+            FileHandle.standardError.write(Data("note: listening on \(host): other machines that reach this address can read the book\n".utf8))
+        }
         options.port = UInt16(port)
         options.fix = fix
         let session = ServeSession(options: options)

@@ -153,6 +153,23 @@ import Testing
         }
     }
 
+    @Test func stopDuringABuildWaitsForItAndLeavesAWholeSite() async throws {
+        var stoppedRoot: URL?
+        try await withServedBook { session, root, port in
+            try edit(root) { $0.replacingOccurrences(of: "print(\"value is 1\")", with: "print(\"value is 9\")") }
+            // Let the watcher (0.1 s) start the rebuild, then stop in the middle of it.
+            try await Task.sleep(for: .milliseconds(300))
+            await session.stop()
+            stoppedRoot = root
+            let site = root.appendingPathComponent("site")
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.path).filter { $0 != "out" }
+            #expect(leftovers.isEmpty, "no staging or retired site folder left: \(leftovers)")
+            #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("out/01-live.html").path))
+            await #expect(throws: (any Error).self, "the server no longer listens") { _ = try await RawHTTP.get(port: port, "/") }
+        }
+        #expect(stoppedRoot != nil)
+    }
+
     @Test func requestsOutsideTheSiteFolderGet404() async throws {
         try await withServedBook { _, root, port in
             let secret = "top secret \(UUID().uuidString)"
