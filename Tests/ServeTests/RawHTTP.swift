@@ -2,16 +2,17 @@ import Foundation
 
 /// A tiny HTTP/1.1 client over a POSIX socket to 127.0.0.1. Raw on purpose: it sends request paths exactly as
 /// written (`/../x`, `%2e%2e`), which URLSession would normalise away. Blocking I/O runs off Swift's concurrency
-/// threads, so a slow server cannot starve other tests.
+/// threads. Timeouts are long: in a full `swift test` other suites run blocking builds on those threads (two on
+/// a 2-core machine), and the in-process server waits its turn behind them.
 enum RawHTTP {
     struct Response { var status: Int; var headers: String; var body: String }
 
-    static func get(port: UInt16, _ path: String) async throws -> Response {
+    static func get(port: UInt16, _ path: String, timeout: Double = 240) async throws -> Response {
         try await offThread {
             let fd = try connect(port: port)
             defer { close(fd) }
             try send(fd, "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n")
-            let text = try readAll(fd, deadline: Date().addingTimeInterval(30))
+            let text = try readAll(fd, deadline: Date().addingTimeInterval(timeout))
             return try parse(text)
         }
     }
@@ -28,7 +29,7 @@ enum RawHTTP {
 
         deinit { close(fd) }
 
-        func next(timeout: Double = 90) async throws -> String {
+        func next(timeout: Double = 240) async throws -> String {
             try await RawHTTP.offThread { [self] in
                 let deadline = Date().addingTimeInterval(timeout)
                 while true {

@@ -54,7 +54,7 @@ import Testing
     }
 
     /// Fetches the page until `condition` holds (a rebuild is under way), for at most `timeout` seconds.
-    func page(_ port: UInt16, _ path: String = "/01-live.html", timeout: Double = 90,
+    func page(_ port: UInt16, _ path: String = "/01-live.html", timeout: Double = 240,
               until condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
@@ -79,6 +79,19 @@ import Testing
             #expect(built.contains("First prose paragraph") && !built.contains("__workbook"), "the built site has no serve script")
             #expect(try await RawHTTP.get(port: port, "/").body.contains("<h2 id=\"chapters\">Chapters</h2>"))
             #expect(try await RawHTTP.get(port: port, "/__workbook/live.js").body.contains("EventSource"))
+        }
+    }
+
+    @Test func aPortInUseIsAnError() async throws {
+        try await withServedBook { session, root, port in
+            var build = session.options.build
+            build.root = root
+            var options = ServeOptions(build: build)
+            options.port = port
+            options.log = { _ in }
+            let second = ServeSession(options: options)
+            await #expect(throws: (any Error).self) { try await second.start() }
+            await second.stop()
         }
     }
 
@@ -118,9 +131,9 @@ import Testing
     @Test func snippetEditShowsItsFreshOutputMarkedNotYetRecorded() async throws {
         try await withServedBook { _, root, port in
             try edit(root) { $0.replacingOccurrences(of: "print(\"value is 1\")", with: "print(\"value is 2\")") }
-            let body = try await page(port) { $0.contains("value is 2</code>") }
+            // The site is swapped in a moment before the new state (errors, warnings) is published: wait for both.
+            let body = try await page(port) { $0.contains("value is 2</code>") && $0.contains("1 output not yet recorded") }
             #expect(body.contains("class=\"output unrecorded\"") && body.contains("Not yet recorded"))
-            #expect(body.contains("1 output not yet recorded"))
             #expect(!body.contains("workbook-build-errors"), "drift is not an error in the preview")
             let chapter = try String(contentsOf: root.appendingPathComponent("Chapters/01-live.md"), encoding: .utf8)
             #expect(chapter.contains("```text\nvalue is 1\n```"), "serve without --fix never writes the chapter")
@@ -148,8 +161,9 @@ import Testing
             #expect(try await RawHTTP.get(port: port, "/").body.contains("Build failed: 1 error"))
 
             try edit(root) { $0.replacingOccurrences(of: "let n: Int = \"seven\"", with: "print(\"value is 5\")") }
-            let fixed = try await page(port) { $0.contains("value is 5</code>") }
+            let fixed = try await page(port) { $0.contains("value is 5</code>") && !$0.contains("workbook-build-errors") }
             #expect(!fixed.contains("workbook-build-errors"), "the overlay goes once the book builds again")
+            #expect(fixed.contains("value is 5</code>"))
         }
     }
 

@@ -60,23 +60,32 @@ public final class ServeSession: @unchecked Sendable {
         return Book(root: options.build.root, config: config).siteDirectory
     }
 
-    /// Builds once, then listens and watches. Returns the address pages are served at. A failing first build
-    /// does not stop it: the page shows the errors until they are fixed.
+    /// Listens, builds once, then watches; returns the address pages are served at once the first build is done.
+    /// Listening comes first so that a port in use is said at once, not after a long first build; a page opened
+    /// meanwhile reloads when the build is in place. A failing first build does not stop it: the page shows the
+    /// errors until they are fixed.
     @discardableResult
     public func start() async throws -> URL {
-        options.log("building \(options.build.root.lastPathComponent) (a first build compiles the package's library and every chapter) …")
-        await queue.requestAndWait()
         let handler = PreviewHandler(site: SiteFileResolver(root: siteDirectory), state: state, events: events)
         let server = try PreviewServer(host: options.host, port: options.port, handler: handler)
         self.server = server
-        serverTask = Task { try await server.server.run() }
-        do {
-            try await server.server.waitUntilListening(timeout: 10)
-        } catch {
-            // The server's own error (port in use, say) is the one to report.
-            if let task = serverTask, case .failure(let failure) = await task.result { throw failure }
-            throw error
+        let ended = Flag()
+        let task = Task {
+            defer { ended.set() }
+            try await server.server.run()
         }
+        serverTask = task
+        // Until it listens or fails (a port in use fails at once). No short time limit: in a test process other
+        // work may hold Swift's concurrency threads for a while.
+        while await !server.server.isListening {
+            if ended.isSet {
+                if case .failure(let failure) = await task.result { throw failure }
+                throw WorkbookError(.setup, "the server stopped before listening")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        options.log("building \(options.build.root.lastPathComponent) (a first build compiles the package's library and every chapter) …")
+        await queue.requestAndWait()
         watcher.start()
         return try await url()
     }
@@ -193,4 +202,12 @@ extension WorkbookError {
         guard let range = description.range(of: "error: [") else { return description }
         return description.replacingCharacters(in: range, with: "warning: [")
     }
+}
+
+/// A flag set once, read from any thread.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
 }
