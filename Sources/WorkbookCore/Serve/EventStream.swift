@@ -45,11 +45,6 @@ final class EventBroadcaster: @unchecked Sendable {
         for client in all { client.finish() }
     }
 
-    var subscriberCount: Int {
-        lock.lock(); defer { lock.unlock() }
-        return clients.count
-    }
-
     private func remove(_ id: UUID) {
         lock.lock(); clients[id] = nil; lock.unlock()
     }

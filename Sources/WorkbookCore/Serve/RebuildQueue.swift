@@ -7,7 +7,6 @@ final class RebuildQueue: @unchecked Sendable {
     private let build: @Sendable () -> Void
     private let lock = NSCondition()
     private var pending = false
-    private var running = false
     private var stopping = false
     private var finished = false
     /// Requests made so far, and how many of them a finished build covers (a build covers every request made
@@ -46,11 +45,6 @@ final class RebuildQueue: @unchecked Sendable {
         }
     }
 
-    var isBuilding: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return running
-    }
-
     /// Takes no more requests, drops a queued one, and waits for the running build to end. `whileWaiting` is
     /// called every 0.1 s until it does (the server uses it to end the build's child processes on Ctrl-C).
     func stop(whileWaiting: () -> Void = {}) {
@@ -73,12 +67,10 @@ final class RebuildQueue: @unchecked Sendable {
             while !pending && !stopping { lock.wait() }
             if stopping { break }
             pending = false
-            running = true
             let covering = requested
             lock.unlock()
             build()
             lock.lock()
-            running = false
             covered = covering
             lock.broadcast()
         }

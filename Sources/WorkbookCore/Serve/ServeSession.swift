@@ -39,12 +39,6 @@ public final class ServeSession: @unchecked Sendable {
     private var queue: RebuildQueue!
     private var server: PreviewServer?
     private var serverTask: Task<Void, any Error>?
-    private var report: BuildReport?
-    /// The last build's report.
-    public var lastReport: BuildReport? {
-        lock.lock(); defer { lock.unlock() }
-        return report
-    }
 
     public init(options: ServeOptions) {
         self.options = options
@@ -149,7 +143,6 @@ public final class ServeSession: @unchecked Sendable {
             options.mode = .preview
             report = Workbook.run(options)
         }
-        lock.lock(); self.report = report; lock.unlock()
         // Even after a failed build: the files to fix (book.toml, the chapters) must be watched.
         watcher.watch(ServeInputs.paths(root: options.root, chapters: report.parsedChapters, runtimeDirectory: options.runtimeDirectory),
                       excluding: [siteDirectory, options.root.appendingPathComponent(".workbook-cache")])
