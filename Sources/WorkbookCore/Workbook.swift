@@ -2,7 +2,15 @@ import Foundation
 
 /// What one `workbook` run should do.
 public struct BuildOptions: Sendable {
-    public enum Mode: String, Sendable { case build, check, fix }
+    public enum Mode: String, Sendable {
+        case build, check, fix
+        /// `build` for a live preview (`workbook serve`): a snippet whose fresh output differs from the recorded one
+        /// is a warning, and its page shows the fresh output marked "not yet recorded" instead of failing the build.
+        case preview
+
+        /// Modes that render the site (and so run every chapter).
+        var renders: Bool { self == .build || self == .preview }
+    }
 
     public var root: URL
     public var mode: Mode
@@ -36,7 +44,8 @@ public struct BuildReport: Sendable {
     public var pagesReused = 0
     public var fixedFiles: [String] = []
     public var errors: [WorkbookError] = []
-    /// Printed, never failing: stale or unmarked translated sections.
+    /// Printed, never failing: stale or unmarked translated sections, and in preview mode outputs that differ from
+    /// the recorded ones (shown in the page, not yet recorded).
     public var warnings: [WorkbookError] = []
     public var sitePath: String?
     /// Seconds per stage, in pipeline order (compile and run summed over chapters; the others wall-clock).
@@ -124,7 +133,7 @@ public enum Workbook {
             report.errors.append(error as? WorkbookError ?? WorkbookError(.setup, "\(error)"))
             return report
         }
-        let toRun = options.mode == .build ? chapters : chapters.filter { selected.contains($0.path) }
+        let toRun = options.mode.renders ? chapters : chapters.filter { selected.contains($0.path) }
         let timeout = options.timeout ?? book.config.timeout ?? 60
         let cache = BuildCache(directory: book.cacheDirectory)
         let executor = ChapterExecutor(toolchain: toolchain, bookRoot: options.root,
@@ -158,6 +167,7 @@ public enum Workbook {
         lap("compile+run wall")
 
         // check or fix
+        var unrecorded: [String: Set<String>] = [:]
         for (chapter, outcome) in zip(toRun, outcomes) {
             report.errors += outcome.errors
             if outcome.cached { report.cacheHits += 1 } else { report.compiled += 1 }
@@ -165,6 +175,9 @@ public enum Workbook {
             switch options.mode {
             case .build, .check:
                 if selected.contains(chapter.path) { report.errors += OutputChecker.drift(in: chapter, outputs: outcome.outputs) }
+            case .preview:
+                report.warnings += OutputChecker.drift(in: chapter, outputs: outcome.outputs)
+                unrecorded[chapter.path] = PreviewMarks.unrecorded(in: chapter, outputs: outcome.outputs)
             case .fix:
                 // A chapter with a failed check is not verified: its outputs are not written (the README promises
                 // that a failing build touches no chapter).
@@ -186,7 +199,7 @@ public enum Workbook {
             for source in chapters where selected.contains(source.path) {
                 guard let translated = edition.chapters[source.name] else { continue }
                 switch options.mode {
-                case .build, .check:
+                case .build, .check, .preview:
                     report.errors += TranslationCheck.errors(source: source, translation: translated)
                     report.warnings += TranslationCheck.status(source: source, translation: translated).warnings
                 case .fix:
@@ -197,7 +210,7 @@ public enum Workbook {
         lap(options.mode == .fix ? "fix" : "check")
 
         // render: only a fully verified book replaces the site
-        guard options.mode == .build, report.errors.isEmpty else {
+        guard options.mode.renders, report.errors.isEmpty else {
             report.errors.sort { ($0.file ?? "", $0.line ?? 0) < ($1.file ?? "", $1.line ?? 0) }
             return report
         }
@@ -205,11 +218,12 @@ public enum Workbook {
             report.errors.append(WorkbookError(.setup, "pandoc not found on PATH; install it (apt-get install pandoc, or `make site` as root)"))
             return report
         }
-        // weave: every chapter ran and checked clean, so its fresh outputs are what the chapter records. Each
-        // edition weaves its own text (a translation, or the source with a note where there is none yet) with
-        // the same outputs: computed once, shown in every language.
-        func page(_ chapter: Chapter, outputs: [SnippetOutput], computedAt: Date, strings: UIStrings, note: String? = nil) -> SitePage {
-            var markdown = Weaver.markdown(for: chapter, outputs: outputs, figureLabel: strings.textVersionOfFigure)
+        // weave: every chapter ran and checked clean, so its fresh outputs are what the chapter records (in preview,
+        // except the unrecorded ones, which the page marks). Each edition weaves its own text (a translation, or the
+        // source with a note where there is none yet) with the same outputs: computed once, shown in every language.
+        func page(_ chapter: Chapter, outputs: [SnippetOutput], computedAt: Date, strings: UIStrings, note: String? = nil,
+                  unrecorded: Set<String> = []) -> SitePage {
+            var markdown = Weaver.markdown(for: chapter, outputs: outputs, figureLabel: strings.textVersionOfFigure, unrecorded: unrecorded)
             if let note { markdown = "<div class=\"untranslated-note\">\(escape(note))</div>\n\n" + markdown }
             return SitePage(name: chapter.name, title: chapter.title, summary: chapter.summary, markdown: markdown,
                             figures: Weaver.figures(in: chapter, outputs: outputs),
@@ -220,13 +234,18 @@ public enum Workbook {
         let landing = book.loader.landing()
         var siteEditions = [SiteEdition(
             language: book.config.language, path: "", title: book.title(landing: landing),
-            pages: zip(toRun, outcomes).map { page($0, outputs: $1.outputs, computedAt: $1.computedAt, strings: sourceStrings) },
+            pages: zip(toRun, outcomes).map {
+                page($0, outputs: $1.outputs, computedAt: $1.computedAt, strings: sourceStrings, unrecorded: unrecorded[$0.path] ?? [])
+            },
             landing: landing, strings: sourceStrings, chaptersFolder: book.config.chaptersFolder)]
         for edition in editions {
             let strings = UIStrings.forLanguage(edition.translation.language)
             let pages = zip(toRun, outcomes).map { source, outcome in
-                edition.chapters[source.name].map { page($0, outputs: outcome.outputs, computedAt: outcome.computedAt, strings: strings) }
-                    ?? page(source, outputs: outcome.outputs, computedAt: outcome.computedAt, strings: strings, note: strings.untranslated)
+                let marks = unrecorded[source.path] ?? []
+                return edition.chapters[source.name].map {
+                    page($0, outputs: outcome.outputs, computedAt: outcome.computedAt, strings: strings, unrecorded: marks)
+                } ?? page(source, outputs: outcome.outputs, computedAt: outcome.computedAt, strings: strings, note: strings.untranslated,
+                          unrecorded: marks)
             } + edition.extras.map { page($0, outputs: [], computedAt: Date(), strings: strings) }
             let title = edition.translation.title
                 ?? edition.landing.flatMap { MarkdownBlocks.parse($0).headings.first { $0.level == 1 }?.text } ?? siteEditions[0].title
@@ -260,7 +279,6 @@ public enum Workbook {
         return try builder.prepare(progress: progress)
     }
 
-    /// Says when and how a page's numbers were computed.
     /// `workbook fix` on a translation: the source's snippets and outputs (as fixed just now) copied in.
     static func fixTranslation(_ translation: Chapter, of source: Chapter, root: URL, report: inout BuildReport) {
         do {

@@ -8,7 +8,7 @@ struct WorkbookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workbook",
         abstract: "Compile and run every Swift snippet of a book's chapters against its package, check their outputs, render the site.",
-        subcommands: [Build.self, Check.self, Fix.self, Clean.self, Init.self, Translations.self],
+        subcommands: [Build.self, Check.self, Fix.self, Serve.self, Clean.self, Init.self, Translations.self],
         defaultSubcommand: Build.self)
 }
 

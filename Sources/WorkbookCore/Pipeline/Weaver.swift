@@ -8,9 +8,12 @@ import Foundation
 public enum Weaver {
     public static let figurePlaceholderPrefix = "WORKBOOK-FIGURE-"
 
-    /// `figureLabel`: the words before a figure's number in its text version's summary (the page's language).
+    /// - Parameters:
+    ///   - figureLabel: the words before a figure's number in its text version's summary (the page's language).
+    ///   - unrecorded: ids of snippets whose output the chapter does not record yet (preview mode); their output
+    ///     is marked as such.
     public static func markdown(for chapter: Chapter, outputs: [SnippetOutput],
-                                figureLabel: String = UIStrings.english.textVersionOfFigure) -> String {
+                                figureLabel: String = UIStrings.english.textVersionOfFigure, unrecorded: Set<String> = []) -> String {
         var lines = TextLines.split(chapter.text)
         // (first 0-based line, how many lines, what replaces them); count 0 inserts.
         var edits: [(start: Int, count: Int, replacement: [String])] = []
@@ -26,7 +29,7 @@ public enum Weaver {
             }
             var replacement: [String] = []
             if snippet.showsOutput && !output.isEmpty {
-                replacement = ["<div class=\"output\">", ""]
+                replacement = unrecorded.contains(snippet.id) ? PreviewMarks.openingLines : ["<div class=\"output\">", ""]
                 for segment in output.segments {
                     switch segment {
                     case .figure(json: _, ascii: let ascii):

@@ -1,0 +1,94 @@
+import FlyingFox
+import FlyingSocks
+import Foundation
+
+/// The HTTP side of `workbook serve` (FlyingFox): the site folder's files — pages with the live-reload script
+/// added —, that script and its stylesheet, and the event stream that tells open pages to reload.
+struct PreviewServer: Sendable {
+    let server: HTTPServer
+
+    /// `host`: an IPv4 or IPv6 address to listen on (`127.0.0.1` unless the author asked for another);
+    /// `port` 0 picks a free one.
+    init(host: String, port: UInt16, handler: PreviewHandler) throws {
+        let address: any SocketAddress = host.contains(":")
+            ? try sockaddr_in6.inet6(ip6: host, port: port) : try sockaddr_in.inet(ip4: host, port: port)
+        server = HTTPServer(address: address, timeout: 30, logger: .disabled, handler: handler)
+    }
+
+    /// The address the socket is bound to (the kernel's answer, getsockname(2)).
+    func boundAddress() async -> (host: String, port: UInt16)? {
+        switch await server.listeningAddress {
+        case .ip4(let host, let port)?: (host, port)
+        case .ip6(let host, let port)?: (host, port)
+        default: nil
+        }
+    }
+}
+
+/// Answers one request. Only GET and HEAD; every path that is not one of the server's own resolves inside the
+/// site folder or is a 404 (`SiteFileResolver`).
+struct PreviewHandler: HTTPHandler {
+    let site: SiteFileResolver
+    let state: ServeStateStore
+    let events: EventBroadcaster
+
+    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+        guard request.method == .GET || request.method == .HEAD else {
+            var headers = HTTPHeaders()
+            headers[HTTPHeader("Allow")] = "GET, HEAD"
+            return HTTPResponse(statusCode: .methodNotAllowed, headers: headers)
+        }
+        let response = respond(toRawPath: request.target.path())
+        guard request.method == .HEAD else { return response }
+        var head = response
+        head.payload = .httpBody(HTTPBodySequence())
+        return head
+    }
+
+    func respond(toRawPath rawPath: String) -> HTTPResponse {
+        switch rawPath {
+        case LivePage.eventsPath:
+            return HTTPResponse(statusCode: .ok,
+                                headers: [.contentType: "text/event-stream", .cacheControl: "no-store", .connection: "keep-alive"],
+                                body: HTTPBodySequence(from: StreamedBody(stream: events.subscribe())))
+        case LivePage.scriptPath:
+            return text(LivePage.script, type: "text/javascript; charset=utf-8")
+        case LivePage.stylePath:
+            return text(LivePage.style, type: "text/css; charset=utf-8")
+        default:
+            break
+        }
+        guard let file = site.file(forRawPath: rawPath), let data = FileManager.default.contents(atPath: file.path) else {
+            return text(LivePage.notFoundPage(state: state.current), type: "text/html; charset=utf-8", status: .notFound)
+        }
+        let type = Self.contentType(file.pathExtension)
+        if file.pathExtension == "html" {
+            return text(LivePage.inject(into: String(decoding: data, as: UTF8.self), state: state.current), type: type)
+        }
+        // no-cache: the browser asks again after each reload, so a changed stylesheet shows at once.
+        return HTTPResponse(statusCode: .ok, headers: [.contentType: type, .cacheControl: "no-cache"], body: data)
+    }
+
+    func text(_ text: String, type: String, status: HTTPStatusCode = .ok) -> HTTPResponse {
+        HTTPResponse(statusCode: status, headers: [.contentType: type, .cacheControl: "no-store"], body: Data(text.utf8))
+    }
+
+    static func contentType(_ pathExtension: String) -> String {
+        switch pathExtension.lowercased() {
+        case "html": "text/html; charset=utf-8"
+        case "css": "text/css; charset=utf-8"
+        case "js": "text/javascript; charset=utf-8"
+        case "json": "application/json"
+        case "svg": "image/svg+xml"
+        case "png": "image/png"
+        case "jpg", "jpeg": "image/jpeg"
+        case "gif": "image/gif"
+        case "webp": "image/webp"
+        case "ico": "image/x-icon"
+        case "woff2": "font/woff2"
+        case "woff": "font/woff"
+        case "txt", "md": "text/plain; charset=utf-8"
+        default: "application/octet-stream"
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+
+/// What `workbook serve` should do.
+public struct ServeOptions: Sendable {
+    /// The book and how to build it (root, jobs, timeout, runtime and output folders); the mode is ignored.
+    public var build: BuildOptions
+    /// The address to listen on: this machine only unless the author names another.
+    public var host = "127.0.0.1"
+    /// 0: any free port.
+    public var port: UInt16 = 3000
+    /// Record fresh outputs into the chapters at each build (`fix`, then the preview build).
+    public var fix = false
+    /// Seconds between two looks at the watched files.
+    public var pollInterval = 0.2
+    /// Where progress lines go (the terminal; tests collect them).
+    public var log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+
+    public init(build: BuildOptions) { self.build = build }
+}
+
+/// `workbook serve`: builds the book in preview mode, serves the site, and rebuilds when a file the build reads
+/// changes; open pages reload once the new site is in place, and show the errors of a failed build over the last
+/// good page until a build passes again.
+///
+///     watcher ──change──▶ RebuildQueue (one build at a time, one queued) ──▶ Workbook.run(.preview)
+///                                                           │ site swapped in
+///                              pages ◀──"state" event── EventBroadcaster ◀┘
+public final class ServeSession: @unchecked Sendable {
+    public let options: ServeOptions
+    let state: ServeStateStore
+    let events: EventBroadcaster
+    private let serverID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+    private let lock = NSLock()
+    private var generation = 0
+    /// Set by `stop`: a build cut short by it is neither published nor reported.
+    private var stopping = false
+    private var lastSite: [String: Data] = [:]
+    private var watcher: FileWatcher!
+    private var queue: RebuildQueue!
+    private var server: PreviewServer?
+    private var serverTask: Task<Void, any Error>?
+
+    public init(options: ServeOptions) {
+        self.options = options
+        state = ServeStateStore(ServeState(generation: "\(serverID)-0"))
+        events = EventBroadcaster(generation: "\(serverID)-0")
+        watcher = FileWatcher(interval: options.pollInterval) { [weak self] changed in self?.changed(changed) }
+        queue = RebuildQueue { [weak self] in self?.rebuild() }
+    }
+
+    var siteDirectory: URL {
+        if let output = options.build.outputDirectory { return output }
+        let config = (try? BookConfig.load(root: options.build.root)) ?? BookConfig()
+        return Book(root: options.build.root, config: config).siteDirectory
+    }
+
+    /// Listens, builds once, then watches; returns the address pages are served at once the first build is done.
+    /// Listening comes first so that a port in use is said at once, not after a long first build; a page opened
+    /// meanwhile reloads when the build is in place. A failing first build does not stop it: the page shows the
+    /// errors until they are fixed.
+    @discardableResult
+    public func start() async throws -> URL {
+        let handler = PreviewHandler(site: SiteFileResolver(root: siteDirectory), state: state, events: events)
+        let server = try PreviewServer(host: options.host, port: options.port, handler: handler)
+        self.server = server
+        let ended = Flag()
+        let task = Task {
+            defer { ended.set() }
+            try await server.server.run()
+        }
+        serverTask = task
+        // Until it listens or fails (a port in use fails at once). No short time limit: in a test process other
+        // work may hold Swift's concurrency threads for a while.
+        while await !server.server.isListening {
+            if ended.isSet {
+                if case .failure(let failure) = await task.result { throw failure }
+                throw WorkbookError(.setup, "the server stopped before listening")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        options.log("building \(options.build.root.lastPathComponent) (a first build compiles the package's library and every chapter) …")
+        await queue.requestAndWait()
+        watcher.start()
+        return try await url()
+    }
+
+    /// The address pages are served at (`http://127.0.0.1:3000/`).
+    public func url() async throws -> URL {
+        guard let (host, port) = await boundAddress() else { throw WorkbookError(.setup, "the server is not listening") }
+        let shown = host.contains(":") ? "[\(host)]" : host
+        return URL(string: "http://\(shown):\(port)/")!
+    }
+
+    /// The address and port the listening socket is bound to, as the kernel reports it.
+    public func boundAddress() async -> (host: String, port: UInt16)? {
+        await server?.boundAddress()
+    }
+
+    /// Stops watching, ends the running build (its child processes too when `killingChildren`; tests share the
+    /// process with other builds and only wait), closes the event streams and the server.
+    public func stop(killingChildren: Bool = false) async {
+        lock.withLock { stopping = true }
+        watcher.stop()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread { [queue] in
+                var signalled = Date.distantFuture
+                queue!.stop {
+                    guard killingChildren else { return }
+                    // TERM first (swift build and pandoc clean up), KILL what is left a second later.
+                    if signalled == .distantFuture { signalled = Date() }
+                    ChildProcesses.signalAll(Date().timeIntervalSince(signalled) < 1 ? SIGTERM : SIGKILL)
+                }
+                continuation.resume()
+            }
+        }
+        events.close()
+        await server?.server.stop(timeout: 1)
+        serverTask?.cancel()
+    }
+
+    private func changed(_ paths: [String]) {
+        let root = options.build.root.standardizedFileURL.path + "/"
+        let shown = paths.prefix(3).map { $0.hasPrefix(root) ? String($0.dropFirst(root.count)) : $0 }
+        options.log("changed: \(shown.joined(separator: ", "))\(paths.count > 3 ? " and \(paths.count - 3) more" : "")")
+        queue.request()
+    }
+
+    /// One build (on the queue's thread): fix first when asked, then the preview build; then the new state is
+    /// published — after the site is swapped in, so a reloading page never meets a half-written site.
+    private func rebuild() {
+        let started = Date()
+        var options = self.options.build
+        options.showProgress = false
+        var report: BuildReport
+        if self.options.fix {
+            options.mode = .fix
+            report = Workbook.run(options)
+            if !report.fixedFiles.isEmpty { self.options.log("recorded outputs in " + report.fixedFiles.joined(separator: ", ")) }
+        } else {
+            report = BuildReport()
+        }
+        if report.errors.isEmpty {
+            options.mode = .preview
+            report = Workbook.run(options)
+        }
+        // Even after a failed build: the files to fix (book.toml, the chapters) must be watched.
+        watcher.watch(ServeInputs.paths(root: options.root, chapters: report.parsedChapters, runtimeDirectory: options.runtimeDirectory),
+                      excluding: [siteDirectory, options.root.appendingPathComponent(".workbook-cache")])
+        publish(report, seconds: Date().timeIntervalSince(started))
+    }
+
+    private func publish(_ report: BuildReport, seconds: Double) {
+        let site = report.succeeded ? Self.read(siteDirectory) : nil
+        lock.lock()
+        guard !stopping else { lock.unlock(); return }
+        var next = state.current
+        next.errors = report.errors.map(\.description)
+        next.warnings = report.succeeded ? report.warnings.map(\.warningDescription) : next.warnings
+        let siteChanged = site.map { $0 != lastSite } ?? false
+        if let site { lastSite = site }
+        let changed = siteChanged || next.errors != state.current.errors || next.warnings != state.current.warnings
+        if changed {
+            generation += 1
+            next.generation = "\(serverID)-\(generation)"
+            state.set(next)
+        }
+        lock.unlock()
+        if changed { events.publish(next.generation) }
+        let time = String(format: "%.2f s", seconds)
+        if report.succeeded {
+            for warning in report.warnings { options.log(warning.warningDescription) }
+            options.log("built in \(time): \(report.compiled) chapter\(report.compiled == 1 ? "" : "s") compiled, "
+                + "\(report.pagesRendered) page\(report.pagesRendered == 1 ? "" : "s") rendered"
+                + (report.warnings.isEmpty ? "" : ", \(report.warnings.count) output\(report.warnings.count == 1 ? "" : "s") not yet recorded")
+                + (changed ? "" : " (nothing changed)"))
+        } else {
+            for error in report.errors { options.log(error.description) }
+            options.log("build failed in \(time) (\(report.errors.count) error\(report.errors.count == 1 ? "" : "s")); "
+                + "the page shows them over the last good build")
+        }
+    }
+
+    /// The site's files by path: what the pages would show, to tell a build that changed nothing (a save without
+    /// an edit, the second build after `--fix` wrote a chapter) from one that did, and not reload for the former.
+    static func read(_ folder: URL) -> [String: Data] {
+        var files: [String: Data] = [:]
+        for url in RuntimeBuilder.files(under: folder) { files[url.path] = try? Data(contentsOf: url) }
+        return files
+    }
+}
+
+extension WorkbookError {
+    /// The same line as an error's, as a warning (`Chapters/x.md:12: warning: [check] …`).
+    public var warningDescription: String {
+        guard let range = description.range(of: "error: [") else { return description }
+        return description.replacingCharacters(in: range, with: "warning: [")
+    }
+}
+
+/// A flag set once, read from any thread.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+}
