@@ -6,5 +6,5 @@ import Foundation
 /// RuntimeBuilder rebuilds it only when the helpers' sources or the compiler change.
 enum TestRuntime {
     static let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "workbook-tests-runtime-\(getuid())-\(ContentHash.of(#filePath).prefix(8))")
+        "workbook-tests-runtime-\(getuid())-\(ContentHash.of(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path).prefix(8))")
 }
