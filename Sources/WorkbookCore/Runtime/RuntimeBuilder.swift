@@ -40,8 +40,8 @@ public struct RuntimeBuilder: Sendable {
     /// build starts (it can take a minute the first time).
     public func prepare(progress: (String) -> Void = { _ in }) throws -> Toolchain {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let lock = try FileLock(directory.appendingPathComponent(".lock"))
-        defer { lock.unlock() }
+        let lock = try BookLock(file: directory.appendingPathComponent(".lock"), holder: "build of this snippet runtime")
+        defer { withExtendedLifetime(lock) {} }
 
         let package = try describePackage()
         let imports = try modulesToImport(package)
