@@ -11,7 +11,7 @@ to the next:
 - warm: the same build again, nothing changed.
 - edit: one number edited in chapter 7 (the RoPE base, which every cell's output depends on), then ONE command to
   the updated site: `jupyter-book build` / `workbook build --fix` (fresh outputs written into the chapter, page
-  rendered). The original is put back afterwards and rebuilt, untimed.
+  rendered). The original is put back afterwards (the next repetition starts cold, so it is not rebuilt).
 - peak RSS of the whole process tree during the cold builds: the sum of the resident sets of the build command and
   every descendant (kernel, swiftc, pandoc), sampled from /proc every 20 ms (`tree`); also the largest single
   process (getrusage RUSAGE_CHILDREN ru_maxrss, `largest_process`). Each measurement runs in a fresh child process.
@@ -254,7 +254,6 @@ def main():
                     edit = tool.edit_build("one edit")
                 finally:
                     open(path, "w").write(original)
-                tool.edit_build("restore") if tool is jb else run(tool.cmd + ["--fix"], tool.folder, "workbook restore")
                 for scenario, value in [("cold", cold["seconds"]), ("warm", warm["seconds"]), ("edit", edit["seconds"]),
                                         ("rss_tree", cold["tree_mb"]), ("rss_largest", cold["largest_mb"])]:
                     figures.setdefault((scenario, tool.name), []).append(value)

@@ -16,7 +16,7 @@ public struct ChapterExecutor: Sendable {
     public var bookRoot: URL
     public var workDirectory: URL
     public var timeout: Double
-    var moduleCache: URL { workDirectory.appendingPathComponent("module-cache") }
+    var moduleCache: URL { toolchain.moduleCache }
 
     public init(toolchain: Toolchain, bookRoot: URL, workDirectory: URL, timeout: Double) {
         self.toolchain = toolchain
@@ -47,8 +47,7 @@ public struct ChapterExecutor: Sendable {
         let compileStart = Date()
         let compiled: Subprocess.Result
         do {
-            compiled = try Subprocess.run(toolchain.swiftc, toolchain.compileArguments(source: source, output: binary, moduleCache: moduleCache),
-                                          in: bookRoot, timeout: max(timeout, 120))
+            compiled = try toolchain.compile(source: source, output: binary, moduleCache: moduleCache, in: bookRoot, timeout: max(timeout, 120))
         } catch {
             run.errors.append(WorkbookError(.compile, file: chapter.path, "cannot start swiftc: \(error.localizedDescription)"))
             return run

@@ -223,7 +223,7 @@ public struct SiteRenderer: Sendable {
     }
 
     func write(_ text: String, to url: URL) throws {
-        do { try Data(text.utf8).write(to: url) } catch {
+        do { try PlainFile.write(text, to: url.path) } catch {
             throw WorkbookError(.render, file: url.path, "cannot write: \(error.localizedDescription)")
         }
     }
