@@ -41,6 +41,8 @@ extension SiteRenderer {
             }
         }
         guard !pending.isEmpty else { return [:] }
+        // WORKBOOK_PANDOC_PER_PAGE=1: the old way, one process a page (for before/after measurements).
+        if ProcessInfo.processInfo.environment["WORKBOOK_PANDOC_PER_PAGE"] != nil { return try renderOneByOne(pending) }
         let batch = PandocBatch(pandoc: pandoc, fragmentTemplate: theme.url("fragment.html"),
                                 scratch: cacheDirectory.appendingPathComponent(".batch"))
         let outcome: PandocBatch.Outcome?

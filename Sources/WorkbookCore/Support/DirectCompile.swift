@@ -10,6 +10,7 @@ import Foundation
 /// job we do not know, a placeholder missing, an argument we cannot parse) falls back to plain `swiftc`.
 extension Toolchain {
     /// Compiles like `Subprocess.run(swiftc, compileArguments(…))`: the same diagnostics on stderr and status.
+    /// WORKBOOK_SWIFTC_DRIVER=1 uses the driver (for before/after measurements).
     func compile(source: URL, output: URL, moduleCache: URL, extraArguments: [String] = [], in directory: URL,
                  timeout: Double) throws -> Subprocess.Result {
         let arguments = extraArguments + compileArguments(source: source, output: output, moduleCache: moduleCache)
