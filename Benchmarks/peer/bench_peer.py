@@ -214,6 +214,7 @@ def main():
     parser.add_argument("--venv", default=os.path.join(ROOT, ".build", "peer-venv"))
     parser.add_argument("--reps", type=int, default=int(os.environ.get("PEER_REPS", "5")))
     args = parser.parse_args()
+    args.venv = os.path.abspath(args.venv)
     if not os.access(WORKBOOK, os.X_OK):
         sys.exit(f"bench-peer: {WORKBOOK} is missing; run `swift build -c release` (make bench-peer does)")
     if not os.access(os.path.join(args.venv, "bin", "jupyter-book"), os.X_OK):
