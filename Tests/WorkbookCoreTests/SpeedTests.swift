@@ -122,3 +122,43 @@ import Testing
         #expect(try String(contentsOf: root.appendingPathComponent("site/out/01-value.html"), encoding: .utf8).contains("x is 2"))
     }
 }
+
+/// The driver's plan, parsed and placed in a chapter's folder.
+@Suite struct DirectCompileTests {
+    @Test func splitsTheDriversShellQuoting() {
+        #expect(DirectCompile.split("/bin/x -I '/tmp/a b/Modules' -module-cache-path '/tmp/x'\\''y/mc' \"c d\" e\\ f") ==
+                ["/bin/x", "-I", "/tmp/a b/Modules", "-module-cache-path", "/tmp/x'y/mc", "c d", "e f"])
+        #expect(DirectCompile.split("a ''") == ["a", ""])
+        #expect(DirectCompile.split("a 'b") == nil)
+    }
+
+    @Test func temporaryFilesGoToTheChaptersFolder() {
+        let scratch = URL(fileURLWithPath: "/book/.workbook-cache/build/01-x")
+        let source = URL(fileURLWithPath: "/book/.workbook-cache/build/01-x/main.swift")
+        let output = URL(fileURLWithPath: "/book/.workbook-cache/build/01-x/chapter")
+        #expect(DirectCompile.resolve("/tmp/TemporaryDirectory.AbC/main-1.o", source: source, output: output, scratch: scratch)
+                == "/book/.workbook-cache/build/01-x/driver-main-1.o")
+        #expect(DirectCompile.resolve("@/tmp/TemporaryDirectory.AbC/Chapter-1.autolink", source: source, output: output, scratch: scratch)
+                == "@/book/.workbook-cache/build/01-x/driver-Chapter-1.autolink")
+        #expect(DirectCompile.resolve(DirectCompile.sourcePlaceholder.path, source: source, output: output, scratch: scratch) == source.path)
+        #expect(DirectCompile.resolve(DirectCompile.outputPlaceholder.path, source: source, output: output, scratch: scratch) == output.path)
+    }
+
+    /// A book whose path has a space and a quote compiles through the planned jobs (the driver quotes such paths).
+    @Test func chapterInAPathWithSpacesCompilesAndRuns() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("workbook speed's \(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Chapters"), withIntermediateDirectories: true)
+        try "# Spaces\n\n```swift {#hello}\nprint(\"hello\")\n```\n<!-- output: hello -->\n```text\nhello\n```\n<!-- end output -->\n"
+            .write(to: root.appendingPathComponent("Chapters/01-spaces.md"), atomically: true, encoding: .utf8)
+        var options = BuildOptions(root: root, mode: .check)
+        options.showProgress = false
+        options.timeout = 20
+        options.runtimeDirectory = TestRuntime.directory
+        let report = Workbook.run(options)
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        #expect(report.compiled == 1)
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent(".workbook-cache/build/01-spaces/driver-main-1.o").path),
+                "compiled through the planned jobs, not the driver")
+    }
+}

@@ -95,23 +95,32 @@ enum DirectCompile {
             .replacingOccurrences(of: outputPlaceholder.path, with: output.path)
     }
 
-    /// Splits one `-###` line into words: spaces separate, double quotes group, backslash escapes. nil on an
-    /// unbalanced quote.
+    /// Splits one `-###` line into words as a POSIX shell would: spaces separate, '…' quotes literally (the driver
+    /// writes `'/a b'` and `'x'\''y'`), "…" quotes with backslash escapes, a backslash outside quotes escapes. nil on
+    /// an unbalanced quote.
     static func split(_ line: String) -> [String]? {
+        enum Quote { case none, single, double }
         var words: [String] = []
         var current = ""
-        var inWord = false, quoted = false, escaped = false
+        var inWord = false, escaped = false
+        var quote = Quote.none
         for character in line {
             if escaped { current.append(character); escaped = false; inWord = true; continue }
-            switch character {
-            case "\\": escaped = true
-            case "\"": quoted.toggle(); inWord = true
-            case " " where !quoted:
+            switch (quote, character) {
+            case (.single, "'"): quote = .none
+            case (.single, _): current.append(character)
+            case (.double, "\\"): escaped = true
+            case (.double, "\""): quote = .none
+            case (.double, _): current.append(character)
+            case (.none, "\\"): escaped = true
+            case (.none, "'"): quote = .single; inWord = true
+            case (.none, "\""): quote = .double; inWord = true
+            case (.none, " "), (.none, "\t"):
                 if inWord { words.append(current); current = ""; inWord = false }
-            default: current.append(character); inWord = true
+            case (.none, _): current.append(character); inWord = true
             }
         }
-        guard !quoted, !escaped else { return nil }
+        guard quote == .none, !escaped else { return nil }
         if inWord { words.append(current) }
         return words
     }
