@@ -8,7 +8,7 @@ BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 .DEFAULT_GOAL := site
 PREFIX ?= /usr/local
 
-.PHONY: site test check fix clean deps build bench bench-record install
+.PHONY: site test check fix clean deps build bench bench-record bench-peer install
 
 # Installs the Debian packages the build needs when run as root; otherwise says exactly what to install.
 deps:
@@ -56,3 +56,12 @@ bench: deps
 # Keeps the last `make bench` figures in Benchmarks/results.txt (chapter 19 shows them; then run make fix).
 bench-record:
 	cp .build/bench-latest.txt Benchmarks/results.txt
+
+# Side by side with Jupyter Book 1 on the same 12-chapter course (Benchmarks/peer/): not part of `make test`.
+# Installs jupyter-book<2, ipykernel and numpy from PyPI into a venv under .build/ the first time.
+PEER_VENV := .build/peer-venv
+bench-peer: deps
+	$(SWIFT) build -c release --product workbook
+	@if [ ! -x $(PEER_VENV)/bin/jupyter-book ]; then \
+	  python3 -m venv $(PEER_VENV) && $(PEER_VENV)/bin/pip install -q "jupyter-book<2" ipykernel numpy; fi
+	python3 Benchmarks/peer/bench_peer.py --venv $(PEER_VENV)

@@ -27,6 +27,9 @@ public struct BuildOptions: Sendable {
     /// Where the site goes; nil: book.toml's `book.output`.
     public var outputDirectory: URL?
     public var showProgress = isatty(2) == 1
+    /// `build --fix`: write fresh outputs into the chosen chapters (as `fix` does) instead of failing on drift,
+    /// then render: one command, one compile of a changed chapter, from an edit to the updated site.
+    public var fixOutputs = false
 
     public init(root: URL, mode: Mode) {
         self.root = root
@@ -168,17 +171,19 @@ public enum Workbook {
 
         // check or fix
         var unrecorded: [String: Set<String>] = [:]
+        let fixing = options.mode == .fix || (options.mode == .build && options.fixOutputs)
         for (chapter, outcome) in zip(toRun, outcomes) {
             report.errors += outcome.errors
             if outcome.cached { report.cacheHits += 1 } else { report.compiled += 1 }
             guard outcome.completed else { continue }
-            switch options.mode {
-            case .build, .check:
+            switch (options.mode, fixing) {
+            case (.build, false), (.check, _):
                 if selected.contains(chapter.path) { report.errors += OutputChecker.drift(in: chapter, outputs: outcome.outputs) }
-            case .preview:
+            case (.preview, _):
                 report.warnings += OutputChecker.drift(in: chapter, outputs: outcome.outputs)
                 unrecorded[chapter.path] = PreviewMarks.unrecorded(in: chapter, outputs: outcome.outputs)
-            case .fix:
+            case (.fix, _), (.build, true):
+                guard selected.contains(chapter.path) else { continue }
                 // A chapter with a failed check is not verified: its outputs are not written (the README promises
                 // that a failing build touches no chapter).
                 guard outcome.errors.isEmpty else { continue }
@@ -198,16 +203,15 @@ public enum Workbook {
         for edition in editions {
             for source in chapters where selected.contains(source.path) {
                 guard let translated = edition.chapters[source.name] else { continue }
-                switch options.mode {
-                case .build, .check, .preview:
+                if fixing {
+                    fixTranslation(translated, of: source, root: options.root, report: &report)
+                } else {
                     report.errors += TranslationCheck.errors(source: source, translation: translated)
                     report.warnings += TranslationCheck.status(source: source, translation: translated).warnings
-                case .fix:
-                    fixTranslation(translated, of: source, root: options.root, report: &report)
                 }
             }
         }
-        lap(options.mode == .fix ? "fix" : "check")
+        lap(fixing ? "fix" : "check")
 
         // render: only a fully verified book replaces the site
         guard options.mode.renders, report.errors.isEmpty else {

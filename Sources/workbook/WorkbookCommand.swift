@@ -53,9 +53,12 @@ func finish(_ report: BuildReport) throws {
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check every chapter, then render the site (the default).")
     @OptionGroup var common: CommonOptions
+    @Flag(help: "Write fresh outputs into the chapters (as `fix` does) instead of failing on drift, then render.") var fix = false
     func run() throws {
         Interruption.install()
-        try finish(Workbook.run(common.options(.build)))
+        var options = common.options(.build)
+        options.fixOutputs = fix
+        try finish(Workbook.run(options))
     }
 }
 

@@ -17,7 +17,7 @@ public struct ChapterExecutor: Sendable {
     public var bookRoot: URL
     public var workDirectory: URL
     public var timeout: Double
-    var moduleCache: URL { workDirectory.appendingPathComponent("module-cache") }
+    var moduleCache: URL { toolchain.moduleCache }
     /// Where a chapter program writes its control records (the first descriptor after stdin, stdout, stderr).
     static let controlDescriptor: Int32 = 3
 
@@ -51,8 +51,7 @@ public struct ChapterExecutor: Sendable {
         let compileStart = Date()
         let compiled: Subprocess.Result
         do {
-            compiled = try Subprocess.run(toolchain.swiftc, toolchain.compileArguments(source: source, output: binary, moduleCache: moduleCache),
-                                          in: bookRoot, timeout: max(timeout, 120))
+            compiled = try toolchain.compile(source: source, output: binary, moduleCache: moduleCache, in: bookRoot, timeout: max(timeout, 120))
         } catch {
             run.errors.append(WorkbookError(.compile, file: chapter.path, "cannot start swiftc: \(error.localizedDescription)"))
             return run

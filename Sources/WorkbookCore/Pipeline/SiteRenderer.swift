@@ -95,10 +95,11 @@ public struct SiteRenderer: Sendable {
         }
         defer { try? fileManager.removeItem(at: staging) }
         var report = Report()
+        let rendered = try renderFragments(of: editions)
         for edition in editions {
             let folder = edition.path.isEmpty ? staging : staging.appendingPathComponent(edition.path)
             let others = editions.filter { $0.path != edition.path }
-            let counts = try renderEdition(edition, others: others, into: folder, template: template)
+            let counts = try renderEdition(edition, others: others, into: folder, template: template, rendered: rendered)
             report.rendered += counts.rendered
             report.reused += counts.reused
         }
@@ -107,56 +108,17 @@ public struct SiteRenderer: Sendable {
     }
 
     /// One edition into `folder` (its own copy of the assets and its own search index).
-    func renderEdition(_ edition: SiteEdition, others: [SiteEdition], into folder: URL, template: PageTemplate) throws -> Report {
+    func renderEdition(_ edition: SiteEdition, others: [SiteEdition], into folder: URL, template: PageTemplate,
+                       rendered: [String: String]) throws -> Report {
         let fileManager = FileManager.default
         let pages = edition.pages
         let strings = edition.strings
-        let fragmentTemplate = theme.url("fragment.html")
-        let cacheDirectory = edition.path.isEmpty ? self.cacheDirectory : self.cacheDirectory.appendingPathComponent(edition.path)
         try fileManager.createDirectory(at: folder.appendingPathComponent("assets"), withIntermediateDirectories: true)
-        try fileManager.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
         for asset in theme.assets() {
             try fileManager.copyItem(at: asset.url, to: folder.appendingPathComponent("assets/\(asset.name)"))
         }
 
-        // Fragments, in parallel: the cache answers for unchanged pages. The landing page's chapter list is
-        // Markdown too, so pandoc renders the summaries' math and links like any other text.
-        let landing = (edition.landing ?? "# \(edition.title)\n") + "\n\n" + Self.chapterList(pages, heading: strings.chapters)
-        let allPages = pages + [SitePage(name: "index", title: edition.title, summary: "", markdown: landing, figures: [])]
-        let filter = theme.url("chapter-links.lua")
-        let arguments = Self.pandocArguments + ["--template", fragmentTemplate.path, "--lua-filter", filter.path]
-        let fragmentKeyBase = ContentHash.of(try theme.read("fragment.html"), try theme.read("chapter-links.lua"),
-                                             Self.pandocArguments.joined(separator: " "), WorkbookVersion.current)
-        let results = ConcurrentMap.map(allPages, jobs: jobs) { page -> Swift.Result<(Fragment, Bool), WorkbookError> in
-            let key = ContentHash.of(fragmentKeyBase, page.markdown)
-            let cached = cacheDirectory.appendingPathComponent("\(page.name).\(key).html")
-            if let html = try? String(contentsOf: cached, encoding: .utf8) { return .success((Fragment(html), true)) }
-            do {
-                let run = try Subprocess.run(pandoc, arguments, timeout: 120, input: Data(page.markdown.utf8))
-                guard run.status == 0 else {
-                    return .failure(WorkbookError(.render, file: "\(edition.chaptersFolder)/\(page.name).md", "pandoc failed: \(run.stderrText.prefix(500))"))
-                }
-                // Replace older fragments of this page, then store this one.
-                for old in (try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory.path)) ?? []
-                where old.hasPrefix("\(page.name).") && old.hasSuffix(".html") {
-                    try? FileManager.default.removeItem(at: cacheDirectory.appendingPathComponent(old))
-                }
-                try? AtomicFile.write(run.stdoutText, to: cached)
-                return .success((Fragment(run.stdoutText), false))
-            } catch {
-                return .failure(WorkbookError(.render, "cannot run pandoc at \(pandoc): \(error.localizedDescription)"))
-            }
-        }
-        var report = Report()
-        var fragments: [String: Fragment] = [:]
-        for (page, result) in zip(allPages, results) {
-            switch result {
-            case .failure(let error): throw error
-            case .success(let (fragment, reused)):
-                fragments[page.name] = fragment
-                if reused { report.reused += 1 } else { report.rendered += 1 }
-            }
-        }
+        let (fragments, report) = try cachedFragments(edition, rendered: rendered)
 
         // Pages, and the search index over their sections.
         var searchEntries: [SearchIndex.Entry] = []
@@ -275,7 +237,7 @@ public struct SiteRenderer: Sendable {
     }
 
     func write(_ text: String, to url: URL) throws {
-        do { try Data(text.utf8).write(to: url) } catch {
+        do { try PlainFile.write(text, to: url.path) } catch {
             throw WorkbookError(.render, file: url.path, "cannot write: \(error.localizedDescription)")
         }
     }

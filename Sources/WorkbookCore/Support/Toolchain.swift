@@ -31,6 +31,13 @@ public struct Toolchain: Sendable {
         return swiftc
     }
 
+    /// The compiler's module cache (Clang modules of Glibc, Foundation's C parts, …) for chapter programs: kept
+    /// beside the runtime, which it depends on with the compiler, rather than in the book's build folder. Built
+    /// afresh it costs a chapter compile ≈ 1.2 s of CPU and ≈ 70 MB more (223 MB instead of 152 MB measured on
+    /// the peer book), and the first chapters of a build would each wait for it; like the runtime, it is built
+    /// once and shared by every build against this runtime (Clang locks it for concurrent use).
+    public var moduleCache: URL { runtimeDirectory.appendingPathComponent("chapter-module-cache") }
+
     /// swiftc arguments that compile one chapter program against the runtime.
     ///
     /// Snippets are teaching code run as one `main.swift`; in the Swift 6 language mode its top-level variables are
