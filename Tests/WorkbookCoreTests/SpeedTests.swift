@@ -18,7 +18,7 @@ import Testing
         "# First\n\nInline $x^2$ and display math:\n\n$$\\theta_i = b^{-2i/d}$$\n\n## A section\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\n### Deeper\n\ntext\n",
         "# Zweite Seite — 第二页\n\n```swift\nlet x = 1\n```\n\n<div class=\"output\">\n\n```text\n42\n```\n\n</div>\n\n## Ende\n",
         "",
-        "# Only a title\n",
+        "# Only a title\n\nSee [the next page](02-next.md#part) and [a site](https://example.org/a.md).\n",
     ]
 
     @Test func batchRendersTheSameBytesAsOneProcessAPage() throws {
@@ -26,20 +26,23 @@ import Testing
         let folder = try scratch("batch")
         defer { try? FileManager.default.removeItem(at: folder) }
         let template = Self.theme.appendingPathComponent("fragment.html")
-        let batch = PandocBatch(pandoc: pandoc, fragmentTemplate: template, scratch: folder)
+        let links = Self.theme.appendingPathComponent(SiteRenderer.linkFilter)
+        let batch = PandocBatch(pandoc: pandoc, fragmentTemplate: template, linkFilter: links, scratch: folder)
         guard case .rendered(let fragments)? = try batch.render(Self.pages) else {
             Issue.record("the batch did not render (pandoc \(Subprocess.which("pandoc") ?? "?") too old?)")
             return
         }
         #expect(fragments.count == Self.pages.count)
         for (page, fragment) in zip(Self.pages, fragments) {
-            let one = try Subprocess.run(pandoc, SiteRenderer.pandocArguments + ["--template", template.path], timeout: 60,
-                                         input: Data(page.utf8))
+            let one = try Subprocess.run(pandoc, SiteRenderer.pandocArguments + ["--template", template.path, "--lua-filter", links.path],
+                                         timeout: 60, input: Data(page.utf8))
             #expect(one.status == 0)
             #expect(fragment == one.stdoutText, "page \(page.prefix(20)): the batch differs from one pandoc run")
         }
         #expect(fragments[0].contains("<math") && fragments[0].contains("<!--WORKBOOK-BODY-->"))
         #expect(fragments[1].contains("第二页"))
+        #expect(fragments[3].contains("href=\"02-next.html#part\"") && fragments[3].contains("href=\"https://example.org/a.md\""),
+                "chapter links become .html, other links stay")
     }
 
     @Test func batchFramingSplitsBytesNotCharacters() {
