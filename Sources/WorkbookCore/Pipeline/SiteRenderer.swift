@@ -122,6 +122,7 @@ public struct SiteRenderer: Sendable {
 
         // Pages, and the search index over their sections.
         var searchEntries: [SearchIndex.Entry] = []
+        let searchCache = SearchIndexCache(file: fragmentCacheDirectory(edition).appendingPathComponent("search-entries.json"))
         for (index, page) in pages.enumerated() {
             let fragment = fragments[page.name]!
             let body = Self.insertingTOC(fragment.toc, label: strings.onThisPage,
@@ -130,8 +131,9 @@ public struct SiteRenderer: Sendable {
                                footer: page.footer,
                                previous: index > 0 ? pages[index - 1] : nil, next: index + 1 < pages.count ? pages[index + 1] : nil)
             try write(html, to: folder.appendingPathComponent("\(page.name).html"))
-            searchEntries += SearchIndex.entries(page: pageURL(page.name), title: page.title, body: fragment.body)
+            searchEntries += searchCache.entries(page: pageURL(page.name), title: page.title, body: fragment.body)
         }
+        searchCache.save()
         try write(SearchIndex.script(searchEntries), to: folder.appendingPathComponent("assets/search-index.js"))
         try write(compose(template, edition: edition, others: others, title: edition.title, body: fragments["index"]!.body,
                           current: "index", footer: strings.landingFooter + (footer.map { " " + $0 } ?? ""),
