@@ -252,7 +252,7 @@ public enum Workbook {
                           unrecorded: marks)
             } + edition.extras.map { page($0, outputs: [], computedAt: Date(), strings: strings) }
             let title = edition.translation.title
-                ?? edition.landing.flatMap { MarkdownBlocks.parse($0).headings.first { $0.level == 1 }?.text } ?? siteEditions[0].title
+                ?? edition.landing.flatMap(Book.heading) ?? siteEditions[0].title
             siteEditions.append(SiteEdition(language: edition.translation.language, path: edition.translation.sitePath, title: title,
                                             pages: pages, landing: edition.landing ?? landing, strings: strings,
                                             chaptersFolder: edition.translation.chaptersFolder))

@@ -33,7 +33,11 @@ public struct Book: Sendable {
 
     /// The configured title, else the landing page's first heading, else the folder's name.
     public func title(landing: String?) -> String {
-        config.title ?? landing.flatMap { MarkdownBlocks.parse($0).headings.first { $0.level == 1 }?.text }
-            ?? root.lastPathComponent
+        config.title ?? landing.flatMap(Self.heading) ?? root.lastPathComponent
+    }
+
+    /// A page's first `#` heading, if it has one.
+    static func heading(of markdown: String) -> String? {
+        MarkdownBlocks.parse(markdown).headings.first { $0.level == 1 }?.text
     }
 }

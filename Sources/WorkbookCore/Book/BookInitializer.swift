@@ -13,7 +13,7 @@ public enum BookInitializer {
         guard !fileManager.fileExists(atPath: root.appendingPathComponent(BookConfig.fileName).path) else {
             throw WorkbookError(.setup, file: BookConfig.fileName, "already exists: this package has a book; run `workbook build`")
         }
-        let package = try PackageDescription.describe(root: root, swift: try swiftCommand(),
+        let package = try PackageDescription.describe(root: root, swift: Toolchain.swiftDriver(beside: try Toolchain.locateCompiler()),
                                                      scratch: root.appendingPathComponent(".workbook-cache/runtime/.describe"))
         guard let library = package.libraries.first(where: { !$0.modules.isEmpty }) else {
             throw WorkbookError(.setup, file: "Package.swift", "declares no library product with Swift code; add one "
@@ -35,12 +35,6 @@ public enum BookInitializer {
         for (path, text) in files { try AtomicFile.write(text, to: root.appendingPathComponent(path)) }
         try addToGitignore(root: root)
         return files.map(\.0)
-    }
-
-    static func swiftCommand() throws -> String {
-        let swiftc = try Toolchain.locateCompiler()
-        let sibling = URL(fileURLWithPath: swiftc).deletingLastPathComponent().appendingPathComponent("swift").path
-        return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : "swift"
     }
 
     /// A first snippet that really calls the library: a public function without parameters when there is one at

@@ -30,23 +30,6 @@ public struct BuildCache: Sendable {
         }
     }
 
-    /// The string literals of a chapter's snippets that look like paths inside the book (`"Configs/x.json"`,
-    /// `"Configs/"`), sorted: the data the chapter may read (`workbook serve` watches them too).
-    static func dataPaths(for chapter: Chapter) -> [String] {
-        let literal = try! NSRegularExpression(pattern: #""([^"\\\n]*)"#)
-        var paths = Set<String>()
-        for snippet in chapter.snippets {
-            let source = snippet.source
-            for match in literal.matches(in: source, range: NSRange(source.startIndex..., in: source)) {
-                guard let range = Range(match.range(at: 1), in: source) else { continue }
-                let text = String(source[range])
-                guard text.contains("/"), !text.hasPrefix("/"), !text.contains(".."), !text.contains(" ") else { continue }
-                paths.insert(text)
-            }
-        }
-        return paths.sorted()
-    }
-
     func url(for chapter: Chapter) -> URL { directory.appendingPathComponent("runs/\(chapter.name).json") }
 
     public func outputs(for chapter: Chapter, key: String) -> (outputs: [SnippetOutput], computedAt: Date)? {

@@ -24,9 +24,15 @@ enum DataDependencies {
     static let literal = try! NSRegularExpression(pattern: #"(\+\s*)?"((?:[^"\\\n]|\\.)*)"(\s*\+)?"#)
     static let readsFiles = try! NSRegularExpression(pattern: #"contentsOf|FileHandle|fopen|FileManager|InputStream|open\("#)
 
-    static func fingerprint(for chapter: Chapter, root: URL) -> Fingerprint {
+    /// What a chapter's snippets name: files and folders under the book root (relative paths), and the path
+    /// pieces whose folder cannot be seen. `workbook serve` watches the first two.
+    struct Named {
         var files = Set<String>(), folders = Set<String>()
         var unresolved: [String] = []
+    }
+
+    static func named(in chapter: Chapter, root: URL) -> Named {
+        var named = Named()
         for snippet in chapter.snippets {
             let source = snippet.source
             for match in literal.matches(in: source, range: NSRange(source.startIndex..., in: source)) {
@@ -40,34 +46,39 @@ enum DataDependencies {
                 var isDirectory: ObjCBool = false
                 let exists = !fixedPart.isEmpty && fixedPart != "."
                     && FileManager.default.fileExists(atPath: root.appendingPathComponent(fixedPart).path, isDirectory: &isDirectory)
-                if exists && !isPart && !isDirectory.boolValue { files.insert(fixedPart); continue }
-                if exists && isDirectory.boolValue { folders.insert(fixedPart); continue }
+                if exists && !isPart && !isDirectory.boolValue { named.files.insert(fixedPart); continue }
+                if exists && isDirectory.boolValue { named.folders.insert(fixedPart); continue }
                 guard isPart else { continue }
                 // "Configs/\(name).json" or "Configs/x" + suffix: the folder part.
                 if let slash = fixedPart.lastIndex(of: "/") {
                     let folder = String(fixedPart[..<slash])
                     if FileManager.default.fileExists(atPath: root.appendingPathComponent(folder).path, isDirectory: &isDirectory),
-                       isDirectory.boolValue { folders.insert(folder); continue }
+                       isDirectory.boolValue { named.folders.insert(folder); continue }
                 }
-                if looksLikePathPart(text) { unresolved.append("\"\(text)\"") }
+                if looksLikePathPart(text) { named.unresolved.append("\"\(text)\"") }
             }
         }
+        return named
+    }
+
+    static func fingerprint(for chapter: Chapter, root: URL) -> Fingerprint {
+        let named = named(in: chapter, root: root)
         let reads = chapter.snippets.contains { readsFiles.firstMatch(in: $0.source, range: NSRange($0.source.startIndex..., in: $0.source)) != nil }
 
         var hash = ContentHash()
-        for path in files.sorted() {
+        for path in named.files.sorted() {
             hash.update(path)
             hash.update(contents(root.appendingPathComponent(path)))
         }
         var budget = (files: maxFiles, bytes: maxBytes)
-        for folder in folders.sorted() {
+        for folder in named.folders.sorted() {
             hash.update(folder + "/")
             guard hashFolder(root.appendingPathComponent(folder), root: root, into: &hash, budget: &budget) else {
                 if reads { return .unknowable("the folder '\(folder)' is too big to fingerprint") }
                 continue
             }
         }
-        if reads, let first = unresolved.first {
+        if reads, let first = named.unresolved.first {
             return .unknowable("it reads files and builds a path from \(first), whose folder cannot be known before it runs")
         }
         return .known(hash.hex)

@@ -21,9 +21,7 @@ enum Preflight {
            !isFolder.boolValue {
             problems.append(WorkbookError(.setup, file: directory.path, "--runtime-dir is a file; give the folder where the snippet runtime is built and kept"))
         }
-        if let swiftc = ProcessInfo.processInfo.environment["SWIFTC"], Subprocess.which(swiftc) == nil {
-            problems.append(WorkbookError(.setup, "SWIFTC=\(swiftc) is not an executable compiler; fix it or unset SWIFTC"))
-        }
+        do { _ = try Toolchain.locateCompiler() } catch let error as WorkbookError { problems.append(error) } catch {}
         if options.mode == .build {
             do { try OutputFolder.checkWritable(options.outputDirectory ?? book.siteDirectory, bookRoot: options.root) } catch let error as WorkbookError {
                 problems.append(error)

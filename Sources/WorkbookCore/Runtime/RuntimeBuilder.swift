@@ -29,10 +29,7 @@ public struct RuntimeBuilder: Sendable {
         self.swiftc = swiftc
     }
 
-    var swift: String {
-        let sibling = URL(fileURLWithPath: swiftc).deletingLastPathComponent().appendingPathComponent("swift").path
-        return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : (Subprocess.which("swift") ?? "swift")
-    }
+    var swift: String { Toolchain.swiftDriver(beside: swiftc) }
     var manifest: URL { bookRoot.appendingPathComponent("Package.swift") }
     var binDirectory: URL { directory.appendingPathComponent(".build/release") }
 

@@ -16,13 +16,9 @@ enum ServeInputs {
             paths += packageSourceFolders(root: root, config: config, runtimeDirectory: runtimeDirectory)
         }
         for chapter in chapters {
-            for path in BuildCache.dataPaths(for: chapter) {
-                let url = root.appendingPathComponent(path)
-                var isDirectory: ObjCBool = false
-                // A file, a folder, or the folder part of an interpolated path ("Configs/\(name).json").
-                let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
-                paths.append(exists ? url : url.deletingLastPathComponent())
-            }
+            // The files and folders the chapter's cache key counts (a folder for "Configs/\(name).json").
+            let named = DataDependencies.named(in: chapter, root: root)
+            paths += named.files.union(named.folders).sorted().map { root.appendingPathComponent($0) }
         }
         var seen = Set<String>()
         return paths.filter { seen.insert($0.standardizedFileURL.path).inserted }

@@ -21,7 +21,7 @@ public struct Toolchain: Sendable {
     public static func locateCompiler() throws -> String {
         if let chosen = ProcessInfo.processInfo.environment["SWIFTC"] {
             guard let found = Subprocess.which(chosen) else {
-                throw WorkbookError(.setup, "SWIFTC=\(chosen) is not an executable; point it at swiftc or unset it")
+                throw WorkbookError(.setup, "SWIFTC=\(chosen) is not an executable compiler; fix it or unset SWIFTC")
             }
             return found
         }
@@ -37,6 +37,12 @@ public struct Toolchain: Sendable {
     /// the peer book), and the first chapters of a build would each wait for it; like the runtime, it is built
     /// once and shared by every build against this runtime (Clang locks it for concurrent use).
     public var moduleCache: URL { runtimeDirectory.appendingPathComponent("chapter-module-cache") }
+
+    /// The `swift` driver (for `swift package` and `swift build`) of the same toolchain as `swiftc`.
+    public static func swiftDriver(beside swiftc: String) -> String {
+        let sibling = URL(fileURLWithPath: swiftc).deletingLastPathComponent().appendingPathComponent("swift").path
+        return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : (Subprocess.which("swift") ?? "swift")
+    }
 
     /// swiftc arguments that compile one chapter program against the runtime.
     ///
