@@ -38,13 +38,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 WORKBOOK = os.path.join(ROOT, ".build", "release", "workbook")
 EDITED = "07-wavelengths.md"
-lines = []
-
-
-def emit(name, value, unit=""):
-    line = f"bench: {name} {value} {unit}".rstrip()
-    lines.append(line)
-    print(line, flush=True)
+sys.path.insert(0, os.path.dirname(HERE))
+from bench import emit, lines  # noqa: E402  (one `bench: NAME VALUE UNIT` printer for every benchmark)
 
 
 # --- one measurement, in a fresh child process ------------------------------------------------------------------
