@@ -2,7 +2,7 @@
 """What the cold-build changes of issue 14 bought, in one run: the peer course's workbook book built cold the
 old way and the new way, alternating (PEER_REPS, default 3), medians. The old way is the same release binary with
   WORKBOOK_SWIFTC_DRIVER=1    one `swiftc` driver per chapter (resident while its frontend runs), not the planned jobs
-  WORKBOOK_PANDOC_PER_PAGE=1  one pandoc process per page, not one for all pages
+(one pandoc process per page, the other half of the old way, is gone since issue 11: pages are always batched)
 and the compiler's module cache removed before each cold build (it used to live in .workbook-cache/build, which a
 cold build removes). Pages are written without fsync either way.
 
@@ -48,7 +48,6 @@ def main():
                 if way == "before":
                     shutil.rmtree(module_cache, ignore_errors=True)
                     env["WORKBOOK_SWIFTC_DRIVER"] = "1"
-                    env["WORKBOOK_PANDOC_PER_PAGE"] = "1"
                 result = measure([WORKBOOK, "build", "--root", book], book, env)
                 figures.setdefault((way, "s"), []).append(result["seconds"])
                 figures.setdefault((way, "mb"), []).append(result["tree_mb"])

@@ -16,20 +16,13 @@ enum AsciiRenderer {
         return s
     }
 
-    static func finiteRange(_ values: [Double]) -> (Double, Double) {
-        let finite = values.filter(\.isFinite)
-        guard var lo = finite.min(), var hi = finite.max() else { return (0, 1) }
-        if lo == hi { lo -= 0.5; hi += 0.5 }
-        return (lo, hi)
-    }
-
     static func line(_ chart: Chart) -> String {
         let width = max(chart.width, 8), height = max(chart.height, 3)
-        let (xMin, xMax) = finiteRange(chart.series.flatMap(\.x))
-        let (yMin, yMax) = finiteRange(chart.series.flatMap(\.y))
+        let (xMin, xMax) = ChartScale.finiteRange(chart.series.flatMap(\.x))
+        let (yMin, yMax) = ChartScale.finiteRange(chart.series.flatMap(\.y))
         var grid = [[Character]](repeating: [Character](repeating: " ", count: width), count: height)
-        func column(_ x: Double) -> Int { Int(((x - xMin) / (xMax - xMin) * Double(width - 1)).rounded()) }
-        func row(_ y: Double) -> Int { Int(((yMax - y) / (yMax - yMin) * Double(height - 1)).rounded()) }
+        func column(_ x: Double) -> Int { Int((ChartScale.fraction(x, in: (xMin, xMax)) * Double(width - 1)).rounded()) }
+        func row(_ y: Double) -> Int { Int((ChartScale.fractionFromTop(y, in: (yMin, yMax)) * Double(height - 1)).rounded()) }
         for (s, series) in chart.series.enumerated() {
             let glyph = glyphs[s % glyphs.count]
             var previous: (Int, Int)?
@@ -90,7 +83,7 @@ enum AsciiRenderer {
     }
 
     static func heatmap(_ chart: Chart) -> String {
-        let (lo, hi) = finiteRange(chart.matrix.flatMap { $0 })
+        let (lo, hi) = ChartScale.finiteRange(chart.matrix.flatMap { $0 })
         let labelWidth = chart.labels.map(\.count).max() ?? 0
         var lines: [String] = []
         if !chart.title.isEmpty { lines.append(chart.title) }
@@ -102,7 +95,7 @@ enum AsciiRenderer {
         for (r, values) in chart.matrix.enumerated() {
             let label = r < chart.labels.count ? chart.labels[r] : ""
             let cells = values.map { v -> String in
-                let level = v.isFinite ? Int(((v - lo) / (hi - lo) * Double(shades.count - 1)).rounded()) : 0
+                let level = v.isFinite ? Int((ChartScale.fraction(v, in: (lo, hi)) * Double(shades.count - 1)).rounded()) : 0
                 let shade = String(shades[max(0, min(shades.count - 1, level))])
                 return String(repeating: shade, count: cellWidth)
             }

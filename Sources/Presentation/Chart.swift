@@ -1,11 +1,13 @@
 import Foundation
 
-/// A chart a snippet computed. It carries its data, so the same value renders as ASCII in the chapter text and as
-/// an SVG figure in the HTML page.
-public struct Chart: Sendable, Codable {
+/// A chart a snippet computed. It carries its data, so the same value renders as ASCII in the chapter text
+/// (`AsciiRenderer`) and as an SVG figure in the HTML page (`SVGRenderer`). It crosses from the chapter program to
+/// `workbook` once, as JSON on the control channel (`show(_:)` → `OutputProtocol.figure`), and is a `Chart` again on
+/// the other side (`Chart(json:)`): the site draws the value the snippet built.
+public struct Chart: Sendable, Codable, Equatable {
     public enum Kind: String, Sendable, Codable { case line, bar, heatmap }
 
-    public struct Series: Sendable, Codable {
+    public struct Series: Sendable, Codable, Equatable {
         public var name: String
         public var x: [Double]
         public var y: [Double]
@@ -36,11 +38,15 @@ public struct Chart: Sendable, Codable {
     public var width: Int
     public var height: Int
 
-    /// The figure's data as one line of JSON (for the SVG renderer).
+    /// Non-finite values (a diverging series) travel as strings: JSON has no infinity.
+    static let nonFinite = (positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+
+    /// The chart as one line of JSON (no newline: it is one control record).
     public var json: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: Self.nonFinite.positiveInfinity, negativeInfinity: Self.nonFinite.negativeInfinity, nan: Self.nonFinite.nan)
         return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
@@ -50,6 +56,17 @@ public struct Chart: Sendable, Codable {
         case .bar: return AsciiRenderer.bar(self)
         case .heatmap: return AsciiRenderer.heatmap(self)
         }
+    }
+}
+
+extension Chart {
+    /// The chart `json` describes; nil when it is not one. (In an extension, so the memberwise initialiser stays.)
+    public init?(json: String) {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: Self.nonFinite.positiveInfinity, negativeInfinity: Self.nonFinite.negativeInfinity, nan: Self.nonFinite.nan)
+        guard let chart = try? decoder.decode(Chart.self, from: Data(json.utf8)) else { return nil }
+        self = chart
     }
 }
 

@@ -38,6 +38,7 @@ struct CommonOptions: ParsableArguments {
         options.timeout = timeout
         options.runtimeDirectory = runtimeDir.map { URL(fileURLWithPath: $0) }
         options.outputDirectory = output.map { URL(fileURLWithPath: $0).standardizedFileURL }
+        options.printsStages = true
         return options
     }
 }

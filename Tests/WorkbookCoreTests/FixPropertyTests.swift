@@ -1,3 +1,4 @@
+import Presentation
 import Testing
 @testable import WorkbookCore
 
@@ -41,7 +42,7 @@ import Testing
             case 0: return SnippetOutput()
             case 1: return SnippetOutput(segments: [.text("value \(g.next(1000))\n  indented")])
             case 2: return SnippetOutput(segments: [.markdown("| n |\n|--:|\n| \(g.next(9)) |"), .text("after")])
-            default: return SnippetOutput(segments: [.figure(json: "{}", ascii: "* *\n+--"), .text("```\nfenced\n```")])
+            default: return SnippetOutput(segments: [.figure(AsciiChart.bar(labels: ["a"], values: [1]), ascii: "* *\n+--"), .text("```\nfenced\n```")])
             }
         }
     }

@@ -4,6 +4,8 @@ import Testing
 @testable import WorkbookCore
 
 @Suite struct OutputTests {
+    static let chart = AsciiChart.line(x: [0, 1, 2], y: [0, .infinity, 4], name: "n", title: "a \"title\"")
+
     @Test func splitterSeparatesSnippetsTextMarkdownFiguresAndChecks() {
         let stdout = "hello\n\n| a |\n|---|\n| 1 |\nchart\ntail\n"
         let control = """
@@ -11,7 +13,7 @@ import Testing
             7 markdown-begin
             25 markdown-end
             25 snippet 2 t
-            25 figure {"kind":"line"}
+            25 figure \(Self.chart.json)
             31 figure-end
             31 check-failed 17 two is not three
             36 completed t
@@ -21,8 +23,23 @@ import Testing
         #expect(split.lastStarted == 2 && split.completed)
         #expect(split.outputs[0].segments == [.text("hello"), .markdown("| a |\n|---|\n| 1 |")])
         #expect(split.outputs[1] == SnippetOutput())
-        #expect(split.outputs[2].segments == [.figure(json: "{\"kind\":\"line\"}", ascii: "chart"), .text("tail")])
+        #expect(split.outputs[2].segments == [.figure(Self.chart, ascii: "chart"), .text("tail")], "the chart the snippet showed, typed")
         #expect(split.outputs[2].checkFailures == [CheckFailure(line: 17, message: "two is not three")])
+    }
+
+    /// The cache keeps a chart as the chart (non-finite values included), not as a string to decode later.
+    @Test func figureSegmentsKeepTheirChartThroughTheCache() throws {
+        let outputs = [SnippetOutput(segments: [.figure(Self.chart, ascii: "a"), .text("t"), .markdown("| x |")])]
+        #expect(try JSONDecoder().decode([SnippetOutput].self, from: JSONEncoder().encode(outputs)) == outputs)
+    }
+
+    /// A figure reaches pandoc as one HTML block (no blank line inside, so Markdown does not cut it), its SVG drawn
+    /// from the chart with the page's word for "figure".
+    @Test func weaverWritesTheFigureAsOneHTMLBlock() {
+        let lines = Weaver.figure(Self.chart, number: 2, word: "图")
+        #expect(lines.first == "<figure class=\"chart\" id=\"figure-2\">" && lines.last == "</figure>")
+        #expect(!lines.contains { $0.trimmingCharacters(in: .whitespaces).isEmpty })
+        #expect(lines[1].hasPrefix("<svg") && lines[1].contains("<title id=\"figure-2-title\">图 2: a &quot;title&quot;</title>"))
     }
 
     @Test func regionLines() {

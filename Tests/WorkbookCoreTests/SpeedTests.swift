@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import WorkbookCore
 
-/// One pandoc process for every changed page (`PandocBatch`), and `build --fix`: one command from an edit to
+/// Few pandoc processes for every changed page (`PandocPages`), and `build --fix`: one command from an edit to
 /// the updated site.
 @Suite(.serialized) struct SpeedTests {
     static let theme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -21,59 +21,73 @@ import Testing
         "# Only a title\n\nSee [the next page](02-next.md#part) and [a site](https://example.org/a.md).\n",
     ]
 
-    @Test func batchRendersTheSameBytesAsOneProcessAPage() throws {
+    /// pandoc renders each page once for the site: HTML with MathML, the table of contents after the title (h2 with
+    /// its h3 nested), chapter links as .html on Link nodes only, and the sections search indexes (no TeX, no
+    /// snippet source, outputs kept). Several processes side by side give the same pages as one.
+    @Test func pandocRendersPagesTocAndSearchSectionsTheSameInOneProcessOrSeveral() throws {
         guard let pandoc = Subprocess.which("pandoc") else { return }
-        let folder = try scratch("batch")
+        let folder = try scratch("pandoc")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let template = Self.theme.appendingPathComponent("fragment.html")
-        let links = Self.theme.appendingPathComponent(SiteRenderer.linkFilter)
-        let batch = PandocBatch(pandoc: pandoc, fragmentTemplate: template, linkFilter: links, scratch: folder)
-        guard case .rendered(let fragments)? = try batch.render(Self.pages) else {
-            Issue.record("the batch did not render (pandoc \(Subprocess.which("pandoc") ?? "?") too old?)")
-            return
+        func renderer(jobs: Int) -> PandocPages {
+            PandocPages(pandoc: pandoc, renderer: Self.theme.appendingPathComponent(SiteRenderer.pageRenderer),
+                        linkFilter: Self.theme.appendingPathComponent(SiteRenderer.linkFilter), scratch: folder, jobs: jobs)
         }
-        #expect(fragments.count == Self.pages.count)
-        for (page, fragment) in zip(Self.pages, fragments) {
-            let one = try Subprocess.run(pandoc, SiteRenderer.pandocArguments + ["--template", template.path, "--lua-filter", links.path],
-                                         timeout: 60, input: Data(page.utf8))
-            #expect(one.status == 0)
-            #expect(fragment == one.stdoutText, "page \(page.prefix(20)): the batch differs from one pandoc run")
-        }
-        #expect(fragments[0].contains("<math") && fragments[0].contains("<!--WORKBOOK-BODY-->"))
-        #expect(fragments[1].contains("第二页"))
-        #expect(fragments[3].contains("href=\"02-next.html#part\"") && fragments[3].contains("href=\"https://example.org/a.md\""),
+        let sources = (Self.pages + Self.pages).map { PageSource(markdown: $0, tocLabel: "On this page") }
+        let one = try renderer(jobs: 1).render(sources).get()
+        let two = try renderer(jobs: 2).render(sources).get()
+        #expect(one == two, "two processes render the same pages as one")
+        #expect(PandocPages.balancedGroups(sources.map(\.markdown.utf8.count), count: 2).count == 2)
+        let first = one[0]
+        let title = try #require(first.html.range(of: "</h1>")), toc = try #require(first.html.range(of: "<nav class=\"toc\" aria-label=\"On this page\">"))
+        #expect(title.upperBound <= toc.lowerBound && first.html.contains("<math"))
+        #expect(first.html.contains("<a href=\"#a-section\">A section</a>\n<ul>\n<li><a href=\"#deeper\">Deeper</a>"), "\(first.html)")
+        #expect(first.sections.map(\.anchor) == ["", "a-section", "deeper"])
+        #expect(!first.sections[0].text.contains("theta") && first.sections[0].text.contains("Inline"), "math is not searched")
+        #expect(SearchIndex.plainText(first.sections[1].text) == "a b 1 2", "table cells are words apart")
+        #expect(one[1].html.contains("第二页") && !one[1].sections.map(\.text).joined().contains("let x") && one[1].sections[0].text.contains("42"),
+                "snippet source is not searched, its output is")
+        #expect(!one[2].html.contains("nav"), "an empty page has no table of contents")
+        #expect(one[3].html.contains("href=\"02-next.html#part\"") && one[3].html.contains("href=\"https://example.org/a.md\""),
                 "chapter links become .html, other links stay")
+        #expect(!one[3].html.contains("<nav"), "a page without sections has no table of contents")
     }
 
-    @Test func batchFramingSplitsBytesNotCharacters() {
+    @Test func rendererFramingSplitsBytesNotCharacters() {
         let data = Data("3\nabc6\n第二0\n".utf8)
-        #expect(PandocBatch.split(data) == ["abc", "第二", ""])
-        #expect(PandocBatch.split(Data("5\nabc".utf8)) == nil, "a truncated stream is refused")
-        #expect(PandocBatch.split(Data("x\nabc".utf8)) == nil)
+        #expect(PandocPages.split(data) == ["abc", "第二", ""])
+        #expect(PandocPages.split(Data("5\nabc".utf8)) == nil, "a truncated stream is refused")
+        #expect(PandocPages.split(Data("x\nabc".utf8)) == nil)
+        #expect(PandocPages.pages(in: Data("4\n<p/>1\n11\na1\nA1\nt".utf8)) == [RenderedPage(html: "<p/>", sections: [.init(anchor: "a", heading: "A", text: "t")])])
+        #expect(PandocPages.pages(in: Data("4\n<p/>1\n2".utf8)) == nil, "a section count larger than what follows")
     }
 
     @Test func rendererRendersChangedPagesOnceAndReusesTheRest() throws {
         guard let pandoc = Subprocess.which("pandoc") else { return }
         let folder = try scratch("renderer")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let renderer = SiteRenderer(pandoc: pandoc, theme: Theme(builtIn: Self.theme, override: nil),
-                                    outputDirectory: folder.appendingPathComponent("out"),
-                                    cacheDirectory: folder.appendingPathComponent("pages"), jobs: 2)
+        let theme = Theme(builtIn: Self.theme, override: nil)
+        let renderer = SiteRenderer(pandoc: pandoc, theme: theme, cacheDirectory: folder.appendingPathComponent("pages"), jobs: 2)
+        let publisher = SitePublisher(theme: theme, outputDirectory: folder.appendingPathComponent("out"))
         func edition(_ second: String) -> SiteEdition {
             SiteEdition(language: "en", path: "", title: "Book",
-                        pages: [SitePage(name: "01-a", title: "A", summary: "", markdown: Self.pages[0], figures: []),
-                                SitePage(name: "02-b", title: "B", summary: "", markdown: second, figures: [])],
-                        landing: "# Book\n", strings: .english, chaptersFolder: "Chapters")
+                        pages: [SitePage(name: "01-a", title: "A", summary: "", markdown: Self.pages[0]),
+                                SitePage(name: "02-b", title: "B", summary: "", markdown: second)],
+                        landing: SitePage(name: "index", title: "Book", summary: "", markdown: "# Book\n"),
+                        strings: .english, chaptersFolder: "Chapters")
         }
-        let first = try renderer.render(editions: [edition(Self.pages[1])])
+        let first = try renderer.render([edition(Self.pages[1])])
         #expect(first.rendered == 3 && first.reused == 0)
-        let again = try renderer.render(editions: [edition(Self.pages[1])])
+        let again = try renderer.render([edition(Self.pages[1])])
         #expect(again.rendered == 0 && again.reused == 3)
-        let edited = try renderer.render(editions: [edition(Self.pages[1].replacingOccurrences(of: "42", with: "43"))])
+        let editedEdition = edition(Self.pages[1].replacingOccurrences(of: "42", with: "43"))
+        let edited = try renderer.render([editedEdition])
         #expect(edited.rendered == 1 && edited.reused == 2)
+        try publisher.publish([editedEdition], rendered: edited)
         let page = try String(contentsOf: folder.appendingPathComponent("out/02-b.html"), encoding: .utf8)
         #expect(page.contains("43") && page.contains("nav class=\"toc\""))
-        // One cached fragment per page: the edit replaced the old one.
+        let index = try String(contentsOf: folder.appendingPathComponent("out/assets/search-index.js"), encoding: .utf8)
+        #expect(index.contains("\"anchor\":\"ende\"") && index.contains("43"))
+        // One cached page per page: the edit replaced the old one.
         let cached = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("pages").path)
             .filter { $0.hasPrefix("02-b.") }
         #expect(cached.count == 1)

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The files that dress a page: `page.html` (the page template, `{{slot}}`s), `fragment.html` (pandoc's template
-/// for a page's TOC and body) and `assets/` (CSS, scripts). A book's theme folder overrides the built-in theme
+/// The files that make and dress a page: `render-pages.lua` (pandoc's page renderer: HTML, table of contents,
+/// search sections), `chapter-links.lua` (`.md` links → `.html`), `page.html` (the page template, `{{slot}}`s) and
+/// `assets/` (CSS, scripts). A book's theme folder overrides the built-in theme
 /// file by file, as mdBook's `theme/` does: an author changes `assets/style.css` without copying the rest.
 public struct Theme: Sendable {
     public var builtIn: URL

@@ -2,7 +2,7 @@
 /// `Chapters/04-decay.md:37:5: error: [run] …`.
 public struct WorkbookError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Stage: String, Sendable {
-        case load, parse, plan, compile, run, check, fix, weave, render, setup
+        case load, parse, runtime, compile, run, check, fix, weave, render, publish, setup
     }
 
     public enum Severity: String, Sendable { case error, warning }

@@ -84,7 +84,10 @@ public enum OutputSplitter {
             case OutputProtocol.figureEnd:
                 guard case .figure(let json) = mode else { continue }
                 let ascii = block()
-                if let index = split.lastStarted { split.outputs[index].segments.append(.figure(json: json, ascii: ascii)) }
+                // A figure record carries the chart the snippet showed (`show(_: Chart)`); a record that is not one
+                // keeps its text and loses only the drawing.
+                let segment: OutputSegment = Chart(json: json).map { .figure($0, ascii: ascii) } ?? .text(ascii)
+                if let index = split.lastStarted { split.outputs[index].segments.append(segment) }
                 mode = .text
             case OutputProtocol.checkFailed:
                 guard let index = split.lastStarted else { continue }

@@ -1,19 +1,19 @@
 import Foundation
+import Presentation
 
-/// Stage `weave`: a chapter and its fresh outputs → the Markdown pandoc renders.
+/// A chapter and its fresh outputs → the Markdown pandoc renders.
 ///
 /// Hidden snippets are dropped; the info string `swift {#id …}` becomes plain `swift` (pandoc's gfm reader would
 /// otherwise treat the braces as part of the language); each output region is replaced by the fresh output inside
-/// `<div class="output">`, with a figure placeholder where a chart was shown (see `SiteRenderer`).
+/// `<div class="output">`; a chart becomes a numbered figure (its SVG, as raw HTML pandoc passes through) with its
+/// ASCII text version one click away.
 public enum Weaver {
-    public static let figurePlaceholderPrefix = "WORKBOOK-FIGURE-"
-
     /// - Parameters:
-    ///   - figureLabel: the words before a figure's number in its text version's summary (the page's language).
+    ///   - strings: the page's language (figure captions, the text version's summary).
     ///   - unrecorded: ids of snippets whose output the chapter does not record yet (preview mode); their output
     ///     is marked as such.
-    public static func markdown(for chapter: Chapter, outputs: [SnippetOutput],
-                                figureLabel: String = UIStrings.english.textVersionOfFigure, unrecorded: Set<String> = []) -> String {
+    public static func markdown(for chapter: Chapter, outputs: [SnippetOutput], strings: UIStrings = .english,
+                                unrecorded: Set<String> = []) -> String {
         var lines = TextLines.split(chapter.text)
         // (first 0-based line, how many lines, what replaces them); count 0 inserts.
         var edits: [(start: Int, count: Int, replacement: [String])] = []
@@ -32,11 +32,10 @@ public enum Weaver {
                 replacement = unrecorded.contains(snippet.id) ? PreviewMarks.openingLines : ["<div class=\"output\">", ""]
                 for segment in output.segments {
                     switch segment {
-                    case .figure(json: _, ascii: let ascii):
-                        // The SVG replaces the placeholder at render time; the ASCII stays one click away.
+                    case .figure(let chart, ascii: let ascii):
                         figureIndex += 1
-                        replacement += ["<!-- \(figurePlaceholderPrefix)\(figureIndex) -->", "", "<details class=\"ascii\">",
-                                        "<summary>\(figureLabel) \(figureIndex)</summary>", ""]
+                        replacement += figure(chart, number: figureIndex, word: strings.figure) + ["", "<details class=\"ascii\">",
+                                        "<summary>\(strings.textVersionOfFigure) \(figureIndex)</summary>", ""]
                         replacement += RegionRenderer.lines(for: SnippetOutput(segments: [.text(ascii)])) + ["", "</details>", ""]
                     case .text, .markdown:
                         replacement += RegionRenderer.lines(for: SnippetOutput(segments: [segment])) + [""]
@@ -58,9 +57,26 @@ public enum Weaver {
         return lines.joined(separator: "\n")
     }
 
-    /// The chart JSON of every figure in the chapter, in the order of their placeholders.
-    public static func figures(in chapter: Chapter, outputs: [SnippetOutput]) -> [String] {
-        zip(chapter.snippets, outputs).filter { $0.0.showsOutput }
-            .flatMap { $0.1.segments.compactMap { if case .figure(let json, _) = $0 { json } else { nil } } }
+    /// Figure `number` of a page as the lines of one HTML block: the chart's SVG and a caption linking to itself.
+    /// No line is blank (Markdown would end the HTML block there), so pandoc passes it through whole.
+    static func figure(_ chart: Chart, number: Int, word: String) -> [String] {
+        let title = chart.title.isEmpty ? "\(word) \(number)" : chart.title
+        func oneLine(_ text: String) -> String { text.split(whereSeparator: \.isNewline).joined(separator: " ") }
+        return ["<figure class=\"chart\" id=\"figure-\(number)\">",
+                oneLine(chart.svg(id: "figure-\(number)", title: "\(word) \(number): \(title)")),
+                "<figcaption><a href=\"#figure-\(number)\">\(word) \(number).</a> \(oneLine(escape(title)))</figcaption>",
+                "</figure>"]
+    }
+
+    /// The landing page: the edition's `index.md` (or its title) and the list of chapters, as Markdown, so that
+    /// pandoc renders the summaries' math and links like any other text.
+    static func landing(_ markdown: String?, title: String, chapters: [SitePage], heading: String) -> String {
+        var lines = [markdown ?? "# \(title)\n", "", "## \(heading) {#chapters}", "", "<div class=\"chapter-list\">", ""]
+        for (index, page) in chapters.enumerated() {
+            lines.append("\(index + 1). [\(page.title)](\(pageURL(page.name)))")
+            if !page.summary.isEmpty { lines += ["", "    " + page.summary] }
+            lines.append("")
+        }
+        return (lines + ["</div>", ""]).joined(separator: "\n")
     }
 }

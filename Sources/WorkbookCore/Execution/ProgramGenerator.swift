@@ -1,4 +1,4 @@
-/// Stage `compile` (first half): one Swift program per chapter.
+/// One Swift program per chapter, for the `run` stage to compile.
 ///
 /// Snippets run in order as top-level code of one `main.swift`, so they share state like notebook cells, and
 /// declarations (types, extensions, protocols) are legal where they stand. Each snippet is preceded by a marker

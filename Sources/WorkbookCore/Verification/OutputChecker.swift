@@ -1,4 +1,4 @@
-/// Stage `check`: the outputs a chapter records against the outputs its snippets just computed.
+/// For the `check` stage (`CheckStage`): the outputs a chapter records against the outputs its snippets just computed.
 public enum OutputChecker {
     /// One error per snippet whose recorded region differs from its fresh output, with a unified diff.
     public static func drift(in chapter: Chapter, outputs: [SnippetOutput]) -> [WorkbookError] {

@@ -1,3 +1,6 @@
+import Foundation
+import Presentation
+
 /// What the parser finds in a chapter; plain values every later stage reads.
 public struct Chapter: Sendable, Equatable {
     /// Path relative to the book root, e.g. `Chapters/04-decay.md` (what errors and `#sourceLocation` show).
@@ -56,12 +59,44 @@ public struct OutputRegion: Sendable, Equatable {
     public var content: [String]
 }
 
-/// What one snippet printed, in order: plain text, Markdown to inject verbatim, and chart data for figures.
-public enum OutputSegment: Sendable, Equatable, Codable {
+/// What one snippet printed, in order: plain text, Markdown to inject verbatim, and charts.
+public enum OutputSegment: Sendable, Equatable {
     case text(String)
     case markdown(String)
-    /// A chart: its data (JSON of `Presentation.Chart`) and its ASCII rendering.
-    case figure(json: String, ascii: String)
+    /// A chart: the value the snippet showed, and the ASCII rendering it printed (what the chapter records).
+    case figure(Chart, ascii: String)
+}
+
+/// Kept in the build cache as `{"text": …}`, `{"markdown": …}` or `{"figure": CHART-JSON, "ascii": …}`: the chart
+/// travels as the same JSON the chapter program wrote, non-finite values included.
+extension OutputSegment: Codable {
+    enum CodingKeys: String, CodingKey { case text, markdown, figure, ascii }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let text = try container.decodeIfPresent(String.self, forKey: .text) {
+            self = .text(text)
+        } else if let markdown = try container.decodeIfPresent(String.self, forKey: .markdown) {
+            self = .markdown(markdown)
+        } else {
+            let json = try container.decode(String.self, forKey: .figure)
+            guard let chart = Chart(json: json) else {
+                throw DecodingError.dataCorruptedError(forKey: .figure, in: container, debugDescription: "not a chart")
+            }
+            self = .figure(chart, ascii: try container.decode(String.self, forKey: .ascii))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .text(let text): try container.encode(text, forKey: .text)
+        case .markdown(let markdown): try container.encode(markdown, forKey: .markdown)
+        case .figure(let chart, let ascii):
+            try container.encode(chart.json, forKey: .figure)
+            try container.encode(ascii, forKey: .ascii)
+        }
+    }
 }
 
 /// A failed `check` inside a snippet.

@@ -1,7 +1,7 @@
 import Foundation
 import Presentation
 
-/// Stages `compile` and `run` for one chapter: generate the program, compile it with swiftc, run it with a time
+/// One chapter for the `run` stage (`RunStage`): generate the program, compile it with swiftc, run it with a time
 /// limit and split what it printed by snippet. Every failure comes back as a `WorkbookError` at a chapter line.
 public struct ChapterExecutor: Sendable {
     public struct Run: Sendable {

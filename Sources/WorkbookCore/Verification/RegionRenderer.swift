@@ -7,7 +7,7 @@ public enum RegionRenderer {
         var blocks: [[String]] = []
         for segment in output.segments {
             switch segment {
-            case .text(let text), .figure(json: _, ascii: let text):
+            case .text(let text), .figure(_, ascii: let text):
                 let body = TextLines.split(text)
                 let fence = fence(for: body)
                 blocks.append([fence + "text"] + body + [fence])

@@ -1,27 +1,20 @@
 import Foundation
-import Presentation
 
-/// Renders a chart's data (the JSON a snippet's `show(chart)` emitted) as a numbered HTML figure with an inline SVG:
-/// axes with ticks and labels, a legend for several series, a title and description for screen readers. Colours
-/// come from CSS variables, so the same SVG reads in light and dark mode.
-public enum FigureRenderer {
-    public static func html(json: String, number: Int, word: String = "Figure") -> String {
-        guard let chart = try? JSONDecoder().decode(Chart.self, from: Data(json.utf8)) else {
-            return "<p class=\"figure-error\">\(word) \(number) could not be drawn (its data did not decode); see the text version.</p>"
+extension Chart {
+    /// The chart as an inline SVG for the HTML page: axes with ticks and labels, a legend for several series, a
+    /// title and a description for screen readers. Colours come from CSS classes, so the same SVG reads in light and
+    /// dark mode. `id` must be unique in the page (it names the title and description).
+    public func svg(id: String, title: String) -> String {
+        switch kind {
+        case .line: return SVGRenderer.line(self, id: id, title: title)
+        case .bar: return SVGRenderer.bar(self, id: id, title: title)
+        case .heatmap: return SVGRenderer.heatmap(self, id: id, title: title)
         }
-        let title = chart.title.isEmpty ? "\(word) \(number)" : chart.title
-        let svg: String
-        switch chart.kind {
-        case .line: svg = SVGPlot.line(chart, id: "figure-\(number)", title: "\(word) \(number): \(title)")
-        case .bar: svg = SVGPlot.bar(chart, id: "figure-\(number)", title: "\(word) \(number): \(title)")
-        case .heatmap: svg = SVGPlot.heatmap(chart, id: "figure-\(number)", title: "\(word) \(number): \(title)")
-        }
-        return "<figure class=\"chart\" id=\"figure-\(number)\">\n\(svg)\n<figcaption><a href=\"#figure-\(number)\">\(word) \(number).</a> \(escape(title))</figcaption>\n</figure>"
     }
 }
 
-/// The SVG drawing itself, in a 640-unit-wide coordinate system.
-enum SVGPlot {
+/// The SVG drawing itself, in a 640-unit-wide coordinate system; data ranges as in `AsciiRenderer` (`ChartScale`).
+enum SVGRenderer {
     static let width = 640.0
 
     /// Tick values at 1, 2 or 5 × 10^k spacing covering [lo, hi].
@@ -43,16 +36,9 @@ enum SVGPlot {
         return String(format: "%.\(decimals)f", v)
     }
 
-    static func range(_ values: [Double]) -> (Double, Double) {
-        let finite = values.filter(\.isFinite)
-        guard var lo = finite.min(), var hi = finite.max() else { return (0, 1) }
-        if lo == hi { lo -= 0.5; hi += 0.5 }
-        return (lo, hi)
-    }
-
     static func header(id: String, height: Double, title: String, description: String) -> String {
         "<svg class=\"chart-svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\">"
-            + "<title id=\"\(id)-title\">\(escape(title))</title><desc id=\"\(id)-desc\">\(escape(description))</desc>"
+            + "<title id=\"\(id)-title\">\(xmlEscaped(title))</title><desc id=\"\(id)-desc\">\(xmlEscaped(description))</desc>"
     }
 
     static func f(_ x: Double) -> String { String(format: "%.1f", x) }
@@ -61,7 +47,7 @@ enum SVGPlot {
         let height = 340.0, left = 64.0, right = 16.0, top = 16.0, bottom = 56.0
         let legendRows = chart.series.count > 1 || !(chart.series.first?.name.isEmpty ?? true) ? 1 : 0
         let plotTop = top + Double(legendRows) * 22
-        let (xLo, xHi) = range(chart.series.flatMap(\.x)), (yLo0, yHi0) = range(chart.series.flatMap(\.y))
+        let (xLo, xHi) = ChartScale.finiteRange(chart.series.flatMap(\.x)), (yLo0, yHi0) = ChartScale.finiteRange(chart.series.flatMap(\.y))
         let yTicks = ticks(yLo0, yHi0), xTicks = ticks(xLo, xHi, target: 6)
         let yLo = min(yLo0, yTicks.first ?? yLo0), yHi = max(yHi0, yTicks.last ?? yHi0)
         func px(_ x: Double) -> Double { left + (x - xLo) / (xHi - xLo) * (width - left - right) }
@@ -81,7 +67,7 @@ enum SVGPlot {
             svg += "<text x=\"\(f(px(t)))\" y=\"\(f(height - bottom + 18))\" text-anchor=\"middle\">\(label(t, step: xStep))</text>"
         }
         if !chart.xLabel.isEmpty {
-            svg += "<text class=\"axis-label\" x=\"\(f((left + width - right) / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">\(escape(chart.xLabel))</text>"
+            svg += "<text class=\"axis-label\" x=\"\(f((left + width - right) / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">\(xmlEscaped(chart.xLabel))</text>"
         }
         svg += "</g>"
         for (index, series) in chart.series.enumerated() {
@@ -99,7 +85,7 @@ enum SVGPlot {
             svg += "<g class=\"legend\">"
             for (index, series) in chart.series.enumerated() {
                 svg += "<line class=\"series series-\(index % 6)\" x1=\"\(f(x))\" x2=\"\(f(x + 18))\" y1=\"\(f(top + 6))\" y2=\"\(f(top + 6))\"/>"
-                svg += "<text x=\"\(f(x + 24))\" y=\"\(f(top + 10))\">\(escape(series.name))</text>"
+                svg += "<text x=\"\(f(x + 24))\" y=\"\(f(top + 10))\">\(xmlEscaped(series.name))</text>"
                 x += 40 + Double(series.name.count) * 7
             }
             svg += "</g>"
@@ -118,12 +104,12 @@ enum SVGPlot {
         for (row, (name, value)) in zip(chart.labels, chart.values).enumerated() {
             let y = top + Double(row) * rowHeight
             let length = largest > 0 && value.isFinite ? abs(value) / largest * barSpace : 0
-            svg += "<text x=\"\(f(labelWidth - 8))\" y=\"\(f(y + 16))\" text-anchor=\"end\">\(escape(name))</text>"
+            svg += "<text x=\"\(f(labelWidth - 8))\" y=\"\(f(y + 16))\" text-anchor=\"end\">\(xmlEscaped(name))</text>"
             svg += "<rect class=\"bar\(value < 0 ? " negative" : "")\" x=\"\(f(labelWidth))\" y=\"\(f(y + 4))\" width=\"\(f(length))\" height=\"\(f(rowHeight - 8))\"/>"
             svg += "<text x=\"\(f(labelWidth + length + 6))\" y=\"\(f(y + 16))\">\(String(format: "%.\(chart.digits)f", value))</text>"
         }
         if !chart.xLabel.isEmpty {
-            svg += "<text class=\"axis-label\" x=\"\(f(labelWidth))\" y=\"\(f(height - 8))\">\(escape(chart.xLabel))</text>"
+            svg += "<text class=\"axis-label\" x=\"\(f(labelWidth))\" y=\"\(f(height - 8))\">\(xmlEscaped(chart.xLabel))</text>"
         }
         return svg + "</svg>"
     }
@@ -134,24 +120,24 @@ enum SVGPlot {
         let cell = min(36, (width - labelWidth - 20) / Double(max(columns, 1)))
         let top = chart.columnLabels.isEmpty ? 8.0 : 24.0
         let height = top + cell * Double(rows) + 44
-        let (lo, hi) = range(chart.matrix.flatMap { $0 })
+        let (lo, hi) = ChartScale.finiteRange(chart.matrix.flatMap { $0 })
         var svg = header(id: id, height: height, title: title, description:
             "Heat map of \(rows) rows by \(columns) columns; darker cells are larger, from \(label(lo, step: 1e-3)) to \(label(hi, step: 1e-3)).")
         for (c, name) in chart.columnLabels.enumerated() {
-            svg += "<text x=\"\(f(labelWidth + (Double(c) + 0.5) * cell))\" y=\"16\" text-anchor=\"middle\">\(escape(name))</text>"
+            svg += "<text x=\"\(f(labelWidth + (Double(c) + 0.5) * cell))\" y=\"16\" text-anchor=\"middle\">\(xmlEscaped(name))</text>"
         }
         for (r, values) in chart.matrix.enumerated() {
             let y = top + Double(r) * cell
             if r < chart.labels.count {
-                svg += "<text x=\"\(f(labelWidth - 6))\" y=\"\(f(y + cell / 2 + 4))\" text-anchor=\"end\">\(escape(chart.labels[r]))</text>"
+                svg += "<text x=\"\(f(labelWidth - 6))\" y=\"\(f(y + cell / 2 + 4))\" text-anchor=\"end\">\(xmlEscaped(chart.labels[r]))</text>"
             }
             for (c, v) in values.enumerated() {
-                let level = v.isFinite ? (v - lo) / (hi - lo) : 0
+                let level = v.isFinite ? ChartScale.fraction(v, in: (lo, hi)) : 0
                 svg += "<rect class=\"cell\" x=\"\(f(labelWidth + Double(c) * cell))\" y=\"\(f(y))\" width=\"\(f(cell - 1))\" height=\"\(f(cell - 1))\" fill-opacity=\"\(String(format: "%.3f", 0.04 + 0.96 * level))\"><title>\(label(v, step: 1e-3))</title></rect>"
             }
         }
         let scaleY = top + cell * Double(rows) + 20
-        svg += "<text x=\"\(f(labelWidth))\" y=\"\(f(scaleY))\">\(escape(chart.xLabel.isEmpty ? "" : chart.xLabel + " — "))lightest \(label(lo, step: 1e-3)), darkest \(label(hi, step: 1e-3))</text>"
+        svg += "<text x=\"\(f(labelWidth))\" y=\"\(f(scaleY))\">\(xmlEscaped(chart.xLabel.isEmpty ? "" : chart.xLabel + " — "))lightest \(label(lo, step: 1e-3)), darkest \(label(hi, step: 1e-3))</text>"
         return svg + "</svg>"
     }
 }

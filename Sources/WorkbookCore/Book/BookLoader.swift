@@ -1,6 +1,6 @@
 import Foundation
 
-/// Stage `load`: the chapter files of a book, in reading order.
+/// For the `load` stage (`LoadStage`): the chapter files of a book, in reading order.
 ///
 /// Order: `Chapters/SUMMARY.md` when present (every `(file.md)` link, in order), else file-name order
 /// (`01-…`, `02-…`). `index.md` (the landing page) and `SUMMARY.md` are not chapters.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Stage `parse`: chapter text → `Chapter`, via libcmark-gfm for block structure and line numbers.
+/// For the `parse` stage (`ParseStage`): chapter text → `Chapter`, via libcmark-gfm for block structure and line numbers.
 ///
 /// The format (README, "Chapter format"):
 /// - a snippet is a fenced block whose info string is `swift`, optionally followed by `{#id option …}`;

@@ -1,4 +1,4 @@
-/// Stage `fix`: splice fresh outputs into the chapter's original text, by line.
+/// For the `fix` stage (`FixStage`): splice fresh outputs into the chapter's original text, by line.
 ///
 /// Only the lines between output markers are replaced (or a region is added right after its snippet's closing
 /// fence, or removed when a snippet no longer prints). Every other byte — prose, math, snippet code, trailing

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Dresses a rendered page body with the theme's page template: the sidebar of chapters, previous/next links, the
+/// same page in the other editions (`<link rel=alternate hreflang>` for machines, a switch for readers), the UI
+/// strings of the page's language and the footer.
+struct PageComposer {
+    var template: PageTemplate
+    var editions: [SiteEdition]
+    /// The page's scripts carry this nonce and the Content-Security-Policy allows only scripts that do: a
+    /// `<script src="file:///…">` that reached a page through a snippet's output or a chapter's prose does not run.
+    /// New for every build, so no chapter can know it.
+    var scriptNonce = UUID().uuidString.replacingOccurrences(of: "-", with: "")
+
+    func page(edition: SiteEdition, title: String, body: String, current: String, footer: String,
+              previous: SitePage?, next: SitePage?) -> String {
+        let pages = edition.pages
+        let strings = edition.strings
+        let position = pages.firstIndex { $0.name == current }
+        let sidebar = "<ol>\n" + pages.enumerated().map { index, page in
+            let state = page.name == current ? " class=\"current\" aria-current=\"page\"" : ""
+            return "<li\(state)><a href=\"\(escape(pageURL(page.name)))\"><span class=\"number\">\(index + 1)</span> \(escape(page.title))</a></li>"
+        }.joined(separator: "\n") + "\n</ol>"
+        let progress = position.map { strings.chapterOf($0 + 1, pages.count) } ?? strings.chapterCount(pages.count)
+        let navigation = [
+            previous.map { "<a class=\"prev\" rel=\"prev\" href=\"\(escape(pageURL($0.name)))\">← \(escape($0.title))</a>" } ?? "<span></span>",
+            next.map { "<a class=\"next\" rel=\"next\" href=\"\(escape(pageURL($0.name)))\">\(escape($0.title)) →</a>" } ?? "<span></span>",
+        ].joined(separator: "\n")
+        let counterparts = editions.filter { other in
+            other.path != edition.path && (current == "index" || other.pages.contains { $0.name == current })
+        }.map { other in (other, Self.relativePath(from: edition.path, to: other.path) + pageURL(current)) }
+        let alternates = counterparts.map { "<link rel=\"alternate\" hreflang=\"\(escape($0.0.language))\" href=\"\(escape($0.1))\">" }
+            .joined(separator: "\n")
+        let switcher = counterparts.map {
+            "<a class=\"language-switch\" hreflang=\"\(escape($0.0.language))\" lang=\"\(escape($0.0.language))\" href=\"\(escape($0.1))\">\(escape($0.0.strings.languageName))</a>"
+        }.joined(separator: "\n")
+        let values = [
+            "title": escape(title), "book_title": escape(edition.title), "sidebar": sidebar, "body": body,
+            "language": escape(edition.language), "book_id": escape(String(ContentHash.of(edition.title).prefix(12))),
+            "navigation": navigation, "progress": escape(progress), "footer": footer, "page": escape(current),
+            "script_nonce": scriptNonce, "alternates": alternates, "language_switch": switcher,
+            "ui_skip": escape(strings.skipToContent), "ui_chapters": escape(strings.chapters), "ui_search_label": escape(strings.searchLabel),
+            "ui_search_placeholder": escape(strings.searchPlaceholder), "ui_search_none": escape(strings.searchNone),
+            "ui_pager": escape(strings.previousAndNext),
+            "progress_percent": position.map { String(Int((Double($0 + 1) / Double(max(pages.count, 1)) * 100).rounded())) } ?? "0",
+        ]
+        return template.render(values)
+    }
+
+    /// The relative path from one edition's folder to another's ("" is the site's root).
+    static func relativePath(from: String, to: String) -> String {
+        let up = from.split(separator: "/").map { _ in "../" }.joined()
+        return up + (to.isEmpty ? "" : to + "/")
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// Renders pages with pandoc: the theme's `render-pages.lua` reads every page from a list file and writes every
+/// rendered page to stdout, so one pandoc process does many pages (pandoc's start-up, ≈ 0.1–0.3 s, is most of a
+/// small page's cost). With several cores the pages are split into a few such processes, run side by side, each
+/// given about the same amount of Markdown.
+struct PandocPages {
+    var pandoc: String
+    var renderer: URL
+    /// The theme's filter for chapter links (a global `Link` function), applied to every page.
+    var linkFilter: URL
+    /// Where the page lists are written.
+    var scratch: URL
+    var jobs: Int
+
+    /// Pages per process below which a second process costs more start-up than it saves.
+    static let pagesPerProcess = 4
+
+    enum Failure: Error {
+        /// Page `index` (into the input) did not render: pandoc's message.
+        case page(index: Int, message: String)
+        /// pandoc could not run the renderer at all (too old for its Lua API, or not pandoc).
+        case renderer(String)
+    }
+
+    func render(_ pages: [PageSource]) throws -> Result<[RenderedPage], Failure> {
+        guard !pages.isEmpty else { return .success([]) }
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let groups = Self.balancedGroups(pages.map(\.markdown.utf8.count),
+                                         count: min(max(jobs, 1), max(1, pages.count / Self.pagesPerProcess)))
+        let results = ConcurrentMap.map(groups, jobs: groups.count) { group in
+            Swift.Result { try renderOneProcess(group.map { pages[$0] }) }
+        }
+        var rendered = [RenderedPage?](repeating: nil, count: pages.count)
+        for (group, result) in zip(groups, results) {
+            switch try result.get() {
+            case .success(let pagesOut):
+                for (index, page) in zip(group, pagesOut) { rendered[index] = page }
+            case .failure(.page(let local, let message)):
+                return .failure(.page(index: group[local], message: message))
+            case .failure(let failure):
+                return .failure(failure)
+            }
+        }
+        return .success(rendered.map { $0! })
+    }
+
+    /// Indices 0..<sizes.count in `count` groups of about equal total size (largest first, each to the lightest
+    /// group), each group in page order.
+    static func balancedGroups(_ sizes: [Int], count: Int) -> [[Int]] {
+        var groups = [[Int]](repeating: [], count: max(1, count))
+        var totals = [Int](repeating: 0, count: groups.count)
+        for index in sizes.indices.sorted(by: { sizes[$0] > sizes[$1] }) {
+            let lightest = totals.indices.min { totals[$0] < totals[$1] }!
+            groups[lightest].append(index)
+            totals[lightest] += sizes[index]
+        }
+        return groups.filter { !$0.isEmpty }.map { $0.sorted() }
+    }
+
+    func renderOneProcess(_ pages: [PageSource]) throws -> Result<[RenderedPage], Failure> {
+        let list = scratch.appendingPathComponent("pages-\(getpid())-\(UUID().uuidString.prefix(8)).txt")
+        var data = Data()
+        for page in pages { data.append(Self.record(page.tocLabel)); data.append(Self.record(page.markdown)) }
+        try data.write(to: list)
+        defer { try? FileManager.default.removeItem(at: list) }
+        let run = try Subprocess.run(pandoc, ["-f", "markdown", "-t", "html5", "--lua-filter", renderer.path,
+                                              "-M", "workbook-pages=\(list.path)", "-M", "workbook-links=\(linkFilter.path)",
+                                              "-o", "/dev/null", "/dev/null"],
+                                     timeout: 60 + 30 * Double(pages.count), input: Data())
+        if run.status != 0 || run.timedOut {
+            // `workbook-page N: message` names the page that failed; anything else means the renderer cannot run.
+            let stderr = run.stderrText
+            if let range = stderr.range(of: "workbook-page "),
+               let number = Int(stderr[range.upperBound...].prefix { $0.isNumber }), number >= 1, number <= pages.count {
+                return .failure(.page(index: number - 1, message: String(stderr[range.upperBound...].drop { $0.isNumber }.dropFirst(2).prefix(500))))
+            }
+            return .failure(.renderer(run.timedOut ? "timed out" : String(stderr.prefix(500))))
+        }
+        guard let rendered = Self.pages(in: run.stdout), rendered.count == pages.count else {
+            return .failure(.renderer("its output was not the renderer's (\(run.stdout.count) bytes)"))
+        }
+        return .success(rendered)
+    }
+
+    static func record(_ text: String) -> Data {
+        let bytes = Data(text.utf8)
+        return Data("\(bytes.count)\n".utf8) + bytes
+    }
+
+    /// The renderer's output → pages: per page its HTML, a section count N, then N × (anchor, heading, text).
+    static func pages(in data: Data) -> [RenderedPage]? {
+        guard let records = split(data) else { return nil }
+        var pages: [RenderedPage] = []
+        var position = 0
+        while position < records.count {
+            guard position + 1 < records.count, let count = Int(records[position + 1]),
+                  position + 2 + 3 * count <= records.count else { return nil }
+            let sections = (0..<count).map { i in
+                let base = position + 2 + 3 * i
+                return RenderedPage.Section(anchor: records[base], heading: records[base + 1], text: records[base + 2])
+            }
+            pages.append(RenderedPage(html: records[position], sections: sections))
+            position += 2 + 3 * count
+        }
+        return pages
+    }
+
+    /// "<byte count>\n<bytes>" repeated → the pieces; nil when the stream is malformed.
+    static func split(_ data: Data) -> [String]? {
+        var pieces: [String] = []
+        let bytes = [UInt8](data)
+        var position = 0
+        while position < bytes.count {
+            guard let newline = bytes[position...].firstIndex(of: UInt8(ascii: "\n")),
+                  let count = Int(String(decoding: bytes[position..<newline], as: UTF8.self)),
+                  newline + 1 + count <= bytes.count else { return nil }
+            pieces.append(String(decoding: bytes[(newline + 1)..<(newline + 1 + count)], as: UTF8.self))
+            position = newline + 1 + count
+        }
+        return pieces
+    }
+}

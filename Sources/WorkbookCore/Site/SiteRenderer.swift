@@ -1,0 +1,70 @@
+import Foundation
+
+/// Every page of every edition through pandoc, from the cache where it can: the pages that changed are rendered
+/// together (`PandocPages`), the others read back from `PageCache`.
+public struct SiteRenderer: Sendable {
+    /// The theme's pandoc filter that renders pages (TOC, search sections, HTML).
+    static let pageRenderer = "render-pages.lua"
+    /// The theme's pandoc filter that turns `NN-name.md` links into `NN-name.html` (Link nodes only).
+    static let linkFilter = "chapter-links.lua"
+
+    public var pandoc: String
+    public var theme: Theme
+    public var cacheDirectory: URL
+    public var jobs: Int
+
+    public init(pandoc: String, theme: Theme, cacheDirectory: URL, jobs: Int) {
+        self.pandoc = pandoc
+        self.theme = theme
+        self.cacheDirectory = cacheDirectory
+        self.jobs = jobs
+    }
+
+    /// The rendered pages, by edition path and page name.
+    public struct RenderedSite: Sendable {
+        var pages: [String: [String: RenderedPage]] = [:]
+        public var rendered = 0
+        public var reused = 0
+
+        func page(_ edition: SiteEdition, _ name: String) -> RenderedPage? { pages[edition.path]?[name] }
+    }
+
+    public func render(_ editions: [SiteEdition]) throws -> RenderedSite {
+        let cache = try PageCache(directory: cacheDirectory, theme: theme)
+        var site = RenderedSite()
+        var pending: [(edition: SiteEdition, page: SitePage, source: PageSource)] = []
+        for edition in editions {
+            for page in edition.allPages {
+                let source = PageSource(markdown: page.markdown, tocLabel: edition.strings.onThisPage)
+                if let cached = cache.load(edition: edition.path, name: page.name, source: source) {
+                    site.pages[edition.path, default: [:]][page.name] = cached
+                    site.reused += 1
+                } else {
+                    pending.append((edition, page, source))
+                }
+            }
+        }
+        guard !pending.isEmpty else { return site }
+        let pandocPages = PandocPages(pandoc: pandoc, renderer: theme.url(Self.pageRenderer), linkFilter: theme.url(Self.linkFilter),
+                                      scratch: cacheDirectory.appendingPathComponent(".batch"), jobs: jobs)
+        let result: Result<[RenderedPage], PandocPages.Failure>
+        do { result = try pandocPages.render(pending.map(\.source)) } catch {
+            throw WorkbookError(.render, "cannot run pandoc at \(pandoc): \(error.localizedDescription)")
+        }
+        switch result {
+        case .success(let rendered):
+            for (item, page) in zip(pending, rendered) {
+                cache.store(page, edition: item.edition.path, name: item.page.name, source: item.source)
+                site.pages[item.edition.path, default: [:]][item.page.name] = page
+                site.rendered += 1
+            }
+            return site
+        case .failure(.page(let index, let message)):
+            let item = pending[index]
+            throw WorkbookError(.render, file: "\(item.edition.chaptersFolder)/\(item.page.name).md", "pandoc failed: \(message)")
+        case .failure(.renderer(let message)):
+            throw WorkbookError(.render, file: theme.url(Self.pageRenderer).path,
+                                "pandoc at \(pandoc) could not run the page renderer (it needs pandoc 2.17 or newer): \(message)")
+        }
+    }
+}

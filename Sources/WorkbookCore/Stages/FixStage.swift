@@ -1,0 +1,49 @@
+import Foundation
+
+/// `fix`: fresh outputs written into the chosen chapters' output regions (`OutputFixer`, `ChapterWriter`), then
+/// the source's snippets and outputs copied into every translation of those chapters (`TranslationFixer`).
+struct FixStage: BuildStage {
+    var name: WorkbookError.Stage { .fix }
+
+    func run(_ build: inout BuildState) throws -> String {
+        let root = build.options.root
+        for run in build.runs where run.completed && build.selected.contains(run.chapter.path) {
+            // A chapter with a failed check is not verified: its outputs are not written (the README promises
+            // that a failing build touches no chapter).
+            guard run.errors.isEmpty else { continue }
+            let chapter = run.chapter
+            let fixed = OutputFixer.fixedText(chapter, outputs: run.outputs)
+            guard fixed != chapter.text else { continue }
+            do {
+                try ChapterWriter.write(fixed, replacing: chapter.text, at: root.appendingPathComponent(chapter.path), path: chapter.path)
+                build.report.fixedFiles.append(chapter.path)
+            } catch let error as WorkbookError {
+                build.report.errors.append(error)
+            } catch {
+                build.report.errors.append(WorkbookError(.fix, file: chapter.path, "cannot write the fixed chapter: \(error.localizedDescription)"))
+            }
+        }
+        for edition in build.translations {
+            for source in build.chapters where build.selected.contains(source.path) {
+                guard let translated = edition.chapters[source.name] else { continue }
+                fixTranslation(translated, of: source, root: root, report: &build.report)
+            }
+        }
+        return build.report.fixedFiles.isEmpty ? "nothing to write" : "\(build.report.fixedFiles.count) files written"
+    }
+
+    /// A translation gets the source's snippets and outputs as fixed just now (read back from the file).
+    func fixTranslation(_ translation: Chapter, of source: Chapter, root: URL, report: inout BuildReport) {
+        do {
+            let sourceText = try String(contentsOf: root.appendingPathComponent(source.path), encoding: .utf8)
+            let (fixedSource, errors) = ChapterParser().parse(path: source.path, text: sourceText)
+            guard let fixedSource, errors.isEmpty else { report.errors += errors; return }
+            let fixed = try TranslationFixer.fixedText(source: fixedSource, translation: translation)
+            guard fixed != translation.text else { return }
+            try AtomicFile.write(fixed, to: root.appendingPathComponent(translation.path))
+            report.fixedFiles.append(translation.path)
+        } catch {
+            report.errors.append(error as? WorkbookError ?? WorkbookError(.fix, file: translation.path, "cannot fix the translation: \(error)"))
+        }
+    }
+}

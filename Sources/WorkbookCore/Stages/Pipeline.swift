@@ -1,0 +1,48 @@
+import Foundation
+
+/// The build: a list of stages run in order by one runner that prints `[i/n] stage`, times each stage and tags
+/// what a stage throws with its name.
+public enum Pipeline {
+    /// The stages a command runs: every command verifies; `build` and `serve` (preview) go on to the site.
+    ///
+    ///     check:          load → parse → runtime → run → check
+    ///     fix:            load → parse → runtime → run → fix
+    ///     build:          load → parse → runtime → run → check → weave → render → publish
+    ///     build --fix:    load → parse → runtime → run → fix   → weave → render → publish
+    ///     serve:          load → parse → runtime → run → check (drift shown, not failing) → weave → render → publish
+    static func stages(for options: BuildOptions) -> [any BuildStage] {
+        let verify: any BuildStage = switch options.mode {
+        case .check: CheckStage(preview: false)
+        case .preview: CheckStage(preview: true)
+        case .fix: FixStage()
+        case .build: options.fixOutputs ? FixStage() : CheckStage(preview: false)
+        }
+        let verified: [any BuildStage] = [LoadStage(), ParseStage(), RuntimeStage(), RunStage(), verify]
+        return options.mode.renders ? verified + [WeaveStage(), RenderStage(), PublishStage()] : verified
+    }
+
+    public static func run(_ options: BuildOptions) -> BuildReport {
+        var build = BuildState(options: options)
+        let stages = stages(for: options)
+        for (index, stage) in stages.enumerated() {
+            if !stage.runsAfterErrors && !build.report.errors.isEmpty { break }
+            let start = Date()
+            var detail = ""
+            var stopped = false
+            do { detail = try stage.run(&build) } catch {
+                build.report.errors.append(error as? WorkbookError ?? WorkbookError(stage.name, "\(error)"))
+                stopped = true
+            }
+            let seconds = Date().timeIntervalSince(start)
+            build.report.stageSeconds.append((stage.name.rawValue, seconds))
+            if options.printsStages {
+                let line = "[\(index + 1)/\(stages.count)] \(stage.name.rawValue) \(String(format: "%.2f", seconds))s"
+                    + (detail.isEmpty ? "" : " — " + detail) + (stopped ? " — failed" : "")
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+            if stopped { break }
+        }
+        build.report.errors.sort { ($0.file ?? "", $0.line ?? 0) < ($1.file ?? "", $1.line ?? 0) }
+        return build.report
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// `render`: every page's Markdown through pandoc (`SiteRenderer`): HTML with MathML, the table of contents and
+/// the search sections; unchanged pages come from the cache.
+struct RenderStage: BuildStage {
+    var name: WorkbookError.Stage { .render }
+    var runsAfterErrors: Bool { false }
+
+    func run(_ build: inout BuildState) throws -> String {
+        let book = try build.required(build.book, from: .load)
+        let resources = try build.required(build.resources, from: .runtime)
+        guard let pandoc = Subprocess.which("pandoc") else {
+            throw WorkbookError(.setup, "pandoc not found on PATH; install it (apt-get install pandoc, or `make site` as root)")
+        }
+        let renderer = SiteRenderer(pandoc: pandoc, theme: book.theme(resources: resources),
+                                    cacheDirectory: book.cacheDirectory.appendingPathComponent("pages"), jobs: build.options.jobs)
+        let rendered = try renderer.render(build.site)
+        build.rendered = rendered
+        build.report.pagesRendered = rendered.rendered
+        build.report.pagesReused = rendered.reused
+        return "\(rendered.rendered) pages rendered, \(rendered.reused) from the cache"
+    }
+}

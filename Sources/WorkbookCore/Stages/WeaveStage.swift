@@ -1,0 +1,56 @@
+import Foundation
+
+/// `weave`: every edition's pages as the Markdown pandoc renders. Every chapter ran and checked clean, so its
+/// fresh outputs are what it records (in preview, but for those the page marks as not yet recorded). Each edition
+/// weaves its own text (a translation, or the source with a note where there is none yet) with the same outputs:
+/// computed once, shown in every language.
+struct WeaveStage: BuildStage {
+    var name: WorkbookError.Stage { .weave }
+    var runsAfterErrors: Bool { false }
+
+    func run(_ build: inout BuildState) throws -> String {
+        let book = try build.required(build.book, from: .load)
+        let toolchain = try build.required(build.toolchain, from: .runtime)
+        let unrecorded = build.unrecorded
+        let runs = build.runs
+        func page(_ chapter: Chapter, _ run: ChapterRun?, strings: UIStrings, note: String? = nil) -> SitePage {
+            let outputs = run?.outputs ?? []
+            var markdown = Weaver.markdown(for: chapter, outputs: outputs, strings: strings,
+                                           unrecorded: run.flatMap { unrecorded[$0.chapter.path] } ?? [])
+            if let note { markdown = "<div class=\"untranslated-note\">\(escape(note))</div>\n\n" + markdown }
+            let footer = Workbook.footer(chapter: chapter, computedAt: run?.computedAt ?? Date(), toolchain: toolchain, strings: strings)
+                + (book.config.footer.map { " " + $0 } ?? "")
+            return SitePage(name: chapter.name, title: chapter.title, summary: chapter.summary, markdown: markdown, footer: footer)
+        }
+        func edition(language: String, path: String, title: String, landing: String?, chaptersFolder: String,
+                     pages: (UIStrings) -> [SitePage]) -> SiteEdition {
+            let strings = UIStrings.forLanguage(language)
+            let chapters = pages(strings)
+            let landingPage = SitePage(name: "index", title: title, summary: "",
+                                       markdown: Weaver.landing(landing, title: title, chapters: chapters, heading: strings.chapters))
+            return SiteEdition(language: language, path: path, title: title, pages: chapters, landing: landingPage,
+                               strings: strings, chaptersFolder: chaptersFolder)
+        }
+
+        let landing = book.loader.landing()
+        let sourceTitle = book.title(landing: landing)
+        var site = [edition(language: book.config.language, path: "", title: sourceTitle, landing: landing,
+                              chaptersFolder: book.config.chaptersFolder) { strings in
+            runs.map { page($0.chapter, $0, strings: strings) }
+        }]
+        for translation in build.translations {
+            let config = translation.translation
+            let title = config.title ?? translation.landing.flatMap(Book.heading) ?? sourceTitle
+            site.append(edition(language: config.language, path: config.sitePath, title: title,
+                                      landing: translation.landing ?? landing, chaptersFolder: config.chaptersFolder) { strings in
+                runs.map { run in
+                    translation.chapters[run.chapter.name].map { page($0, run, strings: strings) }
+                        ?? page(run.chapter, run, strings: strings, note: strings.untranslated)
+                } + translation.extras.map { page($0, nil, strings: strings) }
+            })
+        }
+        build.site = site
+        let pages = site.reduce(0) { $0 + $1.allPages.count }
+        return "\(pages) pages in \(site.count) edition\(site.count == 1 ? "" : "s")"
+    }
+}
