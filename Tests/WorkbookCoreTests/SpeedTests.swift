@@ -36,7 +36,7 @@ import Testing
         let one = try renderer(jobs: 1).render(sources).get()
         let two = try renderer(jobs: 2).render(sources).get()
         #expect(one == two, "two processes render the same pages as one")
-        #expect(PandocPages.balancedGroups(sources.map(\.markdown.utf8.count), count: 2).count == 2)
+        #expect(BalancedGroups.split([5, 1, 4, 2, 3], into: 2) { $0 } == [[5, 1, 2], [4, 3]], "sizes 8 and 7, input order kept")
         let first = one[0]
         let title = try #require(first.html.range(of: "</h1>")), toc = try #require(first.html.range(of: "<nav class=\"toc\" aria-label=\"On this page\">"))
         #expect(title.upperBound <= toc.lowerBound && first.html.contains("<math"))
@@ -151,14 +151,15 @@ import Testing
 
     @Test func temporaryFilesGoToTheChaptersFolder() {
         let scratch = URL(fileURLWithPath: "/book/.workbook-cache/build/01-x")
-        let source = URL(fileURLWithPath: "/book/.workbook-cache/build/01-x/main.swift")
         let output = URL(fileURLWithPath: "/book/.workbook-cache/build/01-x/chapter")
-        #expect(DirectCompile.resolve("/tmp/TemporaryDirectory.AbC/main-1.o", source: source, output: output, scratch: scratch)
+        #expect(DirectCompile.resolve("/tmp/TemporaryDirectory.AbC/main-1.o", sourceFolder: scratch, output: output, scratch: scratch)
                 == "/book/.workbook-cache/build/01-x/driver-main-1.o")
-        #expect(DirectCompile.resolve("@/tmp/TemporaryDirectory.AbC/Chapter-1.autolink", source: source, output: output, scratch: scratch)
+        #expect(DirectCompile.resolve("@/tmp/TemporaryDirectory.AbC/Chapter-1.autolink", sourceFolder: scratch, output: output, scratch: scratch)
                 == "@/book/.workbook-cache/build/01-x/driver-Chapter-1.autolink")
-        #expect(DirectCompile.resolve(DirectCompile.sourcePlaceholder.path, source: source, output: output, scratch: scratch) == source.path)
-        #expect(DirectCompile.resolve(DirectCompile.outputPlaceholder.path, source: source, output: output, scratch: scratch) == output.path)
+        #expect(DirectCompile.resolve(DirectCompile.sourceFolderPlaceholder.path + "/chapter2.swift", sourceFolder: scratch, output: output,
+                                      scratch: scratch) == scratch.path + "/chapter2.swift")
+        #expect(DirectCompile.resolve(DirectCompile.outputPlaceholder.path, sourceFolder: scratch, output: output, scratch: scratch) == output.path)
+        #expect(DirectCompile.withoutOutputFileMap(["-c", "-supplementary-output-file-map", "/tmp/m", "-o", "x"]) == ["-c", "-o", "x"])
     }
 
     /// A book whose path has a space and a quote compiles through the planned jobs (the driver quotes such paths).

@@ -28,14 +28,40 @@ public struct ChapterExecutor: Sendable {
         self.timeout = timeout
     }
 
-    public func execute(_ chapter: Chapter) -> Run {
+    /// A compiled program that runs one chapter: its own, or a group's with the chapter chosen by environment.
+    struct Program: Sendable {
+        var binary: URL
+        var token: String
+        /// `WORKBOOK_CHAPTER` for a group's program.
+        var selector: String?
+    }
+
+    /// A chapter after compiling: a program to run, or the run it already is (prose only, or a compile error).
+    enum Compiled: Sendable {
+        case program(Program, compileSeconds: Double)
+        case finished(Run)
+    }
+
+    /// Compiles and runs one chapter on its own.
+    public func execute(_ chapter: Chapter) -> Run { run(chapter, compile(chapter)) }
+
+    /// Runs what `compile` made (or passes on its failure).
+    func run(_ chapter: Chapter, _ compiled: Compiled) -> Run {
+        switch compiled {
+        case .finished(let run): return run
+        case .program(let program, let seconds): return run(chapter, program: program, compileSeconds: seconds)
+        }
+    }
+
+    /// One chapter as a program of its own: its snippets as top-level code of `main.swift`.
+    func compile(_ chapter: Chapter) -> Compiled {
         var run = Run(outputs: [], errors: [], completed: false, compileSeconds: 0, runSeconds: 0)
         // A chapter of prose only has nothing to compile.
         guard !chapter.snippets.isEmpty else {
             run.completed = true
-            return run
+            return .finished(run)
         }
-        let token = String(UInt64.random(in: 0...UInt64.max), radix: 36)    // this run's secret (OutputProtocol)
+        let token = Self.newToken()
         let folder = workDirectory.appendingPathComponent(chapter.name)
         let source = folder.appendingPathComponent("main.swift")
         let binary = folder.appendingPathComponent("chapter")
@@ -44,17 +70,15 @@ public struct ChapterExecutor: Sendable {
             try ProgramGenerator.source(for: chapter, imports: toolchain.imports, token: token).write(to: source, atomically: true, encoding: .utf8)
         } catch {
             run.errors.append(WorkbookError(.compile, file: chapter.path, "cannot write the generated program to \(folder.path): \(error.localizedDescription)"))
-            return run
+            return .finished(run)
         }
-
-        // Compile.
         let compileStart = Date()
         let compiled: Subprocess.Result
         do {
-            compiled = try toolchain.compile(source: source, output: binary, moduleCache: moduleCache, in: bookRoot, timeout: max(timeout, 120))
+            compiled = try toolchain.compile(sources: [source], output: binary, moduleCache: moduleCache, in: bookRoot, timeout: max(timeout, 120))
         } catch {
             run.errors.append(WorkbookError(.compile, file: chapter.path, "cannot start swiftc: \(error.localizedDescription)"))
-            return run
+            return .finished(run)
         }
         run.compileSeconds = Date().timeIntervalSince(compileStart)
         guard compiled.status == 0, !compiled.timedOut else {
@@ -62,17 +86,54 @@ public struct ChapterExecutor: Sendable {
             run.errors += diagnostics.isEmpty
                 ? [WorkbookError(.compile, file: chapter.path, "swiftc failed:\n" + compiled.stderrText.suffix(2000))]
                 : diagnostics
-            return run
+            return .finished(run)
         }
+        return .program(Program(binary: binary, token: token, selector: nil), compileSeconds: run.compileSeconds)
+    }
 
-        // Run. Control records go to their own descriptor (OutputProtocol), so stdout is only what snippets printed.
+    /// Several chapters compiled by ONE compiler process into one program (`ChapterGroup`); each is then run in
+    /// its own process, as alone. The compiler's start-up, the imports and the link are paid once for the group.
+    /// If the group does not compile, the chapters the errors point into are compiled alone (so that every error
+    /// is the one its chapter alone gives) and the others try again as a group.
+    func compile(group chapters: [Chapter]) -> [Compiled] {
+        guard chapters.count > 1, let group = try? ChapterGroup.write(chapters, imports: toolchain.imports, in: workDirectory) else {
+            return chapters.map(compile)
+        }
+        let start = Date()
+        guard let compiled = try? toolchain.compile(sources: group.sources, output: group.binary, moduleCache: moduleCache,
+                                                    extraArguments: ["-wmo"], in: bookRoot, timeout: max(timeout, 120)),
+              !compiled.timedOut else {
+            return chapters.map(compile)
+        }
+        guard compiled.status == 0 else {
+            let culprits = Set(CompilerDiagnostics.files(in: compiled.stderrText))
+            let rest = chapters.filter { !culprits.contains($0.path) }
+            guard !rest.isEmpty, rest.count < chapters.count else { return chapters.map(compile) }
+            let retried = Dictionary(uniqueKeysWithValues: zip(rest.map(\.path), compile(group: rest)))
+            return chapters.map { retried[$0.path] ?? compile($0) }
+        }
+        // Each chapter is charged its share of the one compile.
+        let share = Date().timeIntervalSince(start) / Double(chapters.count)
+        return group.programs.map {
+            .program(Program(binary: group.binary, token: $0.token, selector: $0.selector), compileSeconds: share)
+        }
+    }
+
+    static func newToken() -> String { String(UInt64.random(in: 0...UInt64.max), radix: 36) }    // a run's secret (OutputProtocol)
+
+    /// Runs a compiled chapter and turns what it printed into outputs and errors at chapter lines.
+    func run(_ chapter: Chapter, program: Program, compileSeconds: Double) -> Run {
+        var run = Run(outputs: [], errors: [], completed: false, compileSeconds: compileSeconds, runSeconds: 0)
+        let token = program.token
+        // Control records go to their own descriptor (OutputProtocol), so stdout is only what snippets printed.
         let runStart = Date()
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"    // a one-line fatal error, not a page of registers
         environment[OutputProtocol.controlDescriptorVariable] = String(Self.controlDescriptor)
+        environment[ChapterGroup.selectorVariable] = program.selector
         let result: Subprocess.Result
         do {
-            result = try Subprocess.run(binary.path, [], in: bookRoot, environment: environment, timeout: timeout,
+            result = try Subprocess.run(program.binary.path, [], in: bookRoot, environment: environment, timeout: timeout,
                                         extraDescriptor: Self.controlDescriptor, outputLimit: OutputLimits.perProgram)
         } catch {
             run.errors.append(WorkbookError(.run, file: chapter.path, "cannot start the chapter program: \(error.localizedDescription)"))
@@ -109,7 +170,7 @@ public struct ChapterExecutor: Sendable {
             // A trap in snippet code names the Markdown line (#sourceLocation); one inside a library names its
             // own file, and then the snippet that was running is the best we know.
             let location = Self.chapterLine(in: result.stderrText, chapterPath: chapter.path).map { ($0, nil as Int?) }
-                ?? (result.crashed ? locateTrap(chapter, source: source) : nil)
+                ?? (result.crashed ? locateTrap(chapter) : nil)
             run.errors.append(WorkbookError(.run, file: chapter.path, line: location?.0 ?? culprit?.fenceStart, column: location?.1,
                 (result.crashed ? "trapped" : "exited with status \(result.status)") + inSnippet
                 + (message.isEmpty ? "" : ": \(message)")))
@@ -129,11 +190,16 @@ public struct ChapterExecutor: Sendable {
     }
 
     /// Finds the chapter line of a trap that happened inside library code, which the fatal-error message does
-    /// not name. Only on failure: recompile with debug info (-g costs ~0.1 s a chapter, so the normal path goes
-    /// without), rerun with Swift's backtracer, and take the first frame that points into the chapter.
-    func locateTrap(_ chapter: Chapter, source: URL) -> (Int, Int?)? {
-        let binary = source.deletingLastPathComponent().appendingPathComponent("chapter-debug")
-        let arguments = ["-g"] + toolchain.compileArguments(source: source, output: binary, moduleCache: moduleCache)
+    /// not name. Only on failure: compile the chapter alone with debug info (-g costs ~0.1 s a chapter, so the
+    /// normal path goes without), rerun it with Swift's backtracer, and take the first frame in the chapter.
+    func locateTrap(_ chapter: Chapter) -> (Int, Int?)? {
+        let folder = workDirectory.appendingPathComponent(chapter.name)
+        let source = folder.appendingPathComponent("main-debug.swift")
+        let binary = folder.appendingPathComponent("chapter-debug")
+        guard (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) != nil,
+              (try? ProgramGenerator.source(for: chapter, imports: toolchain.imports, token: Self.newToken())
+                .write(to: source, atomically: true, encoding: .utf8)) != nil else { return nil }
+        let arguments = ["-g"] + toolchain.compileArguments(sources: [source], output: binary, moduleCache: moduleCache)
         guard let compiled = try? Subprocess.run(toolchain.swiftc, arguments, in: bookRoot, timeout: max(timeout, 120)),
               compiled.status == 0 else { return nil }
         var environment = ProcessInfo.processInfo.environment
@@ -173,6 +239,15 @@ public struct ChapterExecutor: Sendable {
 
 /// swiftc's diagnostics that point into the chapter, as `WorkbookError`s.
 enum CompilerDiagnostics {
+    /// The files errors point into (`Chapters/x.md:12:5: error: …` → `Chapters/x.md`).
+    static func files(in stderr: String) -> [String] {
+        stderr.split(separator: "\n").compactMap { line in
+            guard let range = line.range(of: ": error: ") else { return nil }
+            let location = line[..<range.lowerBound].split(separator: ":")
+            return location.count >= 3 ? location.dropLast(2).joined(separator: ":") : nil
+        }
+    }
+
     static func errors(in stderr: String, chapterPath: String) -> [WorkbookError] {
         var errors: [WorkbookError] = []
         for line in stderr.split(separator: "\n").map(String.init) {

@@ -10,14 +10,16 @@ import Foundation
 /// job we do not know, a placeholder missing, an argument we cannot parse) falls back to plain `swiftc`.
 extension Toolchain {
     /// Compiles like `Subprocess.run(swiftc, compileArguments(…))`: the same diagnostics on stderr and status.
-    /// WORKBOOK_SWIFTC_DRIVER=1 uses the driver (for before/after measurements).
-    func compile(source: URL, output: URL, moduleCache: URL, extraArguments: [String] = [], in directory: URL,
+    /// `sources` share one folder (a chapter's `main.swift`, or a group's files). WORKBOOK_SWIFTC_DRIVER=1 uses the
+    /// driver (for before/after measurements).
+    func compile(sources: [URL], output: URL, moduleCache: URL, extraArguments: [String] = [], in directory: URL,
                  timeout: Double) throws -> Subprocess.Result {
-        let arguments = extraArguments + compileArguments(source: source, output: output, moduleCache: moduleCache)
+        let arguments = extraArguments + compileArguments(sources: sources, output: output, moduleCache: moduleCache)
+        let placeholders = sources.map { DirectCompile.sourceFolderPlaceholder.appendingPathComponent($0.lastPathComponent) }
         guard ProcessInfo.processInfo.environment["WORKBOOK_SWIFTC_DRIVER"] == nil,
+              let folder = sources.first?.deletingLastPathComponent(),
               let plan = DirectCompile.plan(swiftc: swiftc, arguments: extraArguments
-                + compileArguments(source: DirectCompile.sourcePlaceholder, output: DirectCompile.outputPlaceholder,
-                                   moduleCache: moduleCache)) else {
+                + compileArguments(sources: placeholders, output: DirectCompile.outputPlaceholder, moduleCache: moduleCache)) else {
             return try Subprocess.run(swiftc, arguments, in: directory, timeout: timeout)
         }
         let scratch = output.deletingLastPathComponent()
@@ -25,7 +27,7 @@ extension Toolchain {
         var stderr = Data()
         var stdout = Data()
         for job in plan {
-            let resolved = job.arguments.map { DirectCompile.resolve($0, source: source, output: output, scratch: scratch) }
+            let resolved = job.arguments.map { DirectCompile.resolve($0, sourceFolder: folder, output: output, scratch: scratch) }
             let run = try Subprocess.run(job.executable, resolved, in: directory, timeout: max(1, deadline.timeIntervalSinceNow))
             stderr.append(run.stderr)
             stdout.append(run.stdout)
@@ -43,7 +45,7 @@ extension Toolchain {
 enum DirectCompile {
     struct Job: Sendable { var executable: String; var arguments: [String] }
 
-    static let sourcePlaceholder = URL(fileURLWithPath: "/WORKBOOK-SOURCE-DIR/main.swift")
+    static let sourceFolderPlaceholder = URL(fileURLWithPath: "/WORKBOOK-SOURCE-DIR")
     static let outputPlaceholder = URL(fileURLWithPath: "/WORKBOOK-OUTPUT-DIR/chapter")
     static let known: Set<String> = ["swift-frontend", "swift-autolink-extract", "clang", "clang++"]
 
@@ -67,16 +69,29 @@ enum DirectCompile {
         for line in dry.stdoutText.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             guard let words = split(String(line)), let executable = words.first,
                   known.contains(URL(fileURLWithPath: executable).lastPathComponent) else { return nil }
-            jobs.append(Job(executable: executable, arguments: Array(words.dropFirst())))
+            jobs.append(Job(executable: executable, arguments: withoutOutputFileMap(Array(words.dropFirst()))))
         }
         let all = jobs.flatMap(\.arguments).joined(separator: " ")
         guard jobs.count >= 2, jobs.first.map({ URL(fileURLWithPath: $0.executable).lastPathComponent }) == "swift-frontend",
-              all.contains(sourcePlaceholder.path), all.contains(outputPlaceholder.path) else { return nil }
+              all.contains(sourceFolderPlaceholder.path + "/"), all.contains(outputPlaceholder.path) else { return nil }
         // Every temporary file the driver would make must be one we can place in the chapter's folder.
         for argument in jobs.flatMap(\.arguments) where argument.contains("/TemporaryDirectory.") {
             guard temporaryName(argument) != nil, argument.hasPrefix("/") || argument.hasPrefix("@/") else { return nil }
         }
         return jobs
+    }
+
+    /// A compile of several files names a map of their supplementary outputs, a file the driver writes before the
+    /// frontend starts. No such output is asked for here, so the frontend goes without the map.
+    static func withoutOutputFileMap(_ arguments: [String]) -> [String] {
+        var kept: [String] = []
+        var skipNext = false
+        for argument in arguments {
+            if skipNext { skipNext = false; continue }
+            if argument == "-supplementary-output-file-map" { skipNext = true; continue }
+            kept.append(argument)
+        }
+        return kept
     }
 
     /// `/tmp/TemporaryDirectory.AbC123/main-1.o` (or `@…`) → `main-1.o`.
@@ -88,12 +103,12 @@ enum DirectCompile {
         return name.isEmpty || name.contains("/") ? nil : String(name)
     }
 
-    static func resolve(_ argument: String, source: URL, output: URL, scratch: URL) -> String {
+    static func resolve(_ argument: String, sourceFolder: URL, output: URL, scratch: URL) -> String {
         if argument.contains("/TemporaryDirectory."), let name = temporaryName(argument) {
             // The driver's temporary folder becomes the chapter's folder; "@" (a response file) stays.
             return (argument.hasPrefix("@") ? "@" : "") + scratch.appendingPathComponent("driver-" + name).path
         }
-        return argument.replacingOccurrences(of: sourcePlaceholder.path, with: source.path)
+        return argument.replacingOccurrences(of: sourceFolderPlaceholder.path + "/", with: sourceFolder.path + "/")
             .replacingOccurrences(of: outputPlaceholder.path, with: output.path)
     }
 

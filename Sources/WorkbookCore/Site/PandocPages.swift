@@ -26,8 +26,9 @@ struct PandocPages {
     func render(_ pages: [PageSource]) throws -> Result<[RenderedPage], Failure> {
         guard !pages.isEmpty else { return .success([]) }
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        let groups = Self.balancedGroups(pages.map(\.markdown.utf8.count),
-                                         count: min(max(jobs, 1), max(1, pages.count / Self.pagesPerProcess)))
+        let groups = BalancedGroups.split(Array(pages.indices), into: min(max(jobs, 1), max(1, pages.count / Self.pagesPerProcess))) {
+            pages[$0].markdown.utf8.count
+        }
         let results = ConcurrentMap.map(groups, jobs: groups.count) { group in
             Swift.Result { try renderOneProcess(group.map { pages[$0] }) }
         }
@@ -43,19 +44,6 @@ struct PandocPages {
             }
         }
         return .success(rendered.map { $0! })
-    }
-
-    /// Indices 0..<sizes.count in `count` groups of about equal total size (largest first, each to the lightest
-    /// group), each group in page order.
-    static func balancedGroups(_ sizes: [Int], count: Int) -> [[Int]] {
-        var groups = [[Int]](repeating: [], count: max(1, count))
-        var totals = [Int](repeating: 0, count: groups.count)
-        for index in sizes.indices.sorted(by: { sizes[$0] > sizes[$1] }) {
-            let lightest = totals.indices.min { totals[$0] < totals[$1] }!
-            groups[lightest].append(index)
-            totals[lightest] += sizes[index]
-        }
-        return groups.filter { !$0.isEmpty }.map { $0.sorted() }
     }
 
     func renderOneProcess(_ pages: [PageSource]) throws -> Result<[RenderedPage], Failure> {

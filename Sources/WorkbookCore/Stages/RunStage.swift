@@ -17,23 +17,40 @@ struct RunStage: BuildStage {
                                        workDirectory: book.cacheDirectory.appendingPathComponent("build"),
                                        timeout: options.timeout ?? book.config.timeout ?? 60)
         let progress = Progress(total: chapters.count * 2, enabled: options.showProgress)
-        build.runs = ConcurrentMap.map(chapters, jobs: options.jobs) { chapter -> ChapterRun in
-            let key = BuildCache.key(for: chapter, toolchain: toolchain, root: options.root)
-            let forced = options.force && selected.contains(chapter.path)
-            if !forced, let key, let cached = cache.outputs(for: chapter, key: key) {
-                progress.report(.compile, chapter.name + " (cached)")
-                progress.report(.run, chapter.name + " (cached)")
-                return ChapterRun(chapter: chapter, outputs: cached.outputs, errors: [], completed: true, cached: true,
-                                  compileSeconds: 0, runSeconds: 0, computedAt: cached.computedAt)
+        // First what the cache has; then the rest compiled in as few compiler processes as there are jobs
+        // (`ChapterGroup`), each chapter still run in its own process.
+        let keys = ConcurrentMap.map(chapters, jobs: options.jobs) { BuildCache.key(for: $0, toolchain: toolchain, root: options.root) }
+        var runs = [ChapterRun?](repeating: nil, count: chapters.count)
+        for (index, (chapter, key)) in zip(chapters, keys).enumerated() where !(options.force && selected.contains(chapter.path)) {
+            guard let key, let cached = cache.outputs(for: chapter, key: key) else { continue }
+            progress.report(.compile, chapter.name + " (cached)")
+            progress.report(.run, chapter.name + " (cached)")
+            runs[index] = ChapterRun(chapter: chapter, outputs: cached.outputs, errors: [], completed: true, cached: true,
+                                     compileSeconds: 0, runSeconds: 0, computedAt: cached.computedAt)
+        }
+        let toCompile = chapters.indices.filter { runs[$0] == nil }
+        let groups = ChapterGroup.plan(toCompile.map { chapters[$0] }, count: options.jobs)
+        let keyByPath = Dictionary(uniqueKeysWithValues: zip(chapters.map(\.path), keys))
+        // Every group compiled, then every chapter run, `jobs` at a time: a long chapter (the lab) runs beside the
+        // others instead of after the rest of its group.
+        let compiled = ConcurrentMap.map(groups, jobs: options.jobs) { group in
+            zip(group, executor.compile(group: group)).map { chapter, compiled in
+                progress.report(.compile, chapter.name)
+                return (chapter, compiled)
             }
-            progress.report(.compile, chapter.name)
-            let run = executor.execute(chapter)
+        }.flatMap { $0 }
+        let fresh = ConcurrentMap.map(compiled, jobs: options.jobs) { chapter, compiled -> ChapterRun in
+            let run = executor.run(chapter, compiled)
             progress.report(.run, chapter.name)
             let now = Date()
-            if let key, run.completed && run.errors.isEmpty { cache.store(run.outputs, for: chapter, key: key, computedAt: now) }
+            if let key = keyByPath[chapter.path] ?? nil, run.completed && run.errors.isEmpty {
+                cache.store(run.outputs, for: chapter, key: key, computedAt: now)
+            }
             return ChapterRun(chapter: chapter, outputs: run.outputs, errors: run.errors, completed: run.completed, cached: false,
                               compileSeconds: run.compileSeconds, runSeconds: run.runSeconds, computedAt: now)
         }
+        for run in fresh { runs[chapters.firstIndex { $0.path == run.chapter.path }!] = run }
+        build.runs = runs.map { $0! }
         progress.finish()
         for run in build.runs {
             build.report.errors += run.errors

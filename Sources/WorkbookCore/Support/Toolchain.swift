@@ -44,15 +44,15 @@ public struct Toolchain: Sendable {
         return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : (Subprocess.which("swift") ?? "swift")
     }
 
-    /// swiftc arguments that compile one chapter program against the runtime.
+    /// swiftc arguments that compile one chapter program (or a group of chapters, `ChapterGroup`) against the runtime.
     ///
     /// Snippets are teaching code run as one `main.swift`; in the Swift 6 language mode its top-level variables are
     /// main-actor isolated and every helper function a chapter declares would need annotations to read them. The
     /// library and the tool are Swift 6; chapter programs use the Swift 5 mode (strict concurrency off).
-    func compileArguments(source: URL, output: URL, moduleCache: URL) -> [String] {
+    func compileArguments(sources: [URL], output: URL, moduleCache: URL) -> [String] {
         let bin = runtimeDirectory.path
         return ["-Onone", "-swift-version", "5", "-I", "\(bin)/Modules", "-L", bin, "-l\(RuntimeBuilder.libraryName)",
                 "-Xlinker", "-rpath", "-Xlinker", bin, "-module-cache-path", moduleCache.path,
-                "-module-name", "Chapter", source.path, "-o", output.path]
+                "-module-name", "Chapter"] + sources.map(\.path) + ["-o", output.path]
     }
 }
