@@ -60,7 +60,7 @@ extension Transformer {
             var a0 = s * k0, a1 = s * k1, a2 = s * k2, a3 = s * k3
             var b0 = u * k0, b1 = u * k1, b2 = u * k2, b3 = u * k3
             for i in 1..<dh {
-                let kr = kb + i * ts
+                let kr = kb + i &* ts
                 s = splat(a[i]); u = splat(b[i])
                 k0 = load4(kr); k1 = load4(kr + 4); k2 = load4(kr + 8); k3 = load4(kr + 12)
                 a0 += s * k0; a1 += s * k1; a2 += s * k2; a3 += s * k3
@@ -126,7 +126,7 @@ extension Transformer {
         }
         var a0 = SIMD4<R>(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
         for n in 0...m0 {
-            let xr = x + n * stride, s = splat(w0[n]), u = splat(w1[n])
+            let xr = x + n &* stride, s = splat(w0[n]), u = splat(w1[n])
             let x0 = load4(xr), x1 = load4(xr + 4), x2 = load4(xr + 8), x3 = load4(xr + 12)
             a0 += s * x0; a1 += s * x1; a2 += s * x2; a3 += s * x3
             b0 += u * x0; b1 += u * x1; b2 += u * x2; b3 += u * x3

@@ -61,7 +61,7 @@ extension Transformer {
         }
         var a0 = SIMD4<R>(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
         for m in n..<t {
-            let xr = x + m * rowStride, yr = y + m * rowStride, s = splat(w0[m * stride]), u = splat(w1[m * stride])
+            let xr = x + m &* rowStride, yr = y + m &* rowStride, s = splat(w0[m &* stride]), u = splat(w1[m &* stride])
             a0 += s * load4(xr); a1 += s * load4(xr + 4); a2 += s * load4(xr + 8); a3 += s * load4(xr + 12)
             b0 += u * load4(yr); b1 += u * load4(yr + 4); b2 += u * load4(yr + 8); b3 += u * load4(yr + 12)
         }

@@ -4,6 +4,9 @@
 // Every kernel keeps, for every output element, the summation order of the per-row loop it replaced, and only skips
 // terms that are exact zeros; so training and evaluation give the same bits as before, and the same bits run after
 // run. What changes is how many registers hold partial results and how often memory is touched.
+//
+// Offsets inside the inner loops use wrapping arithmetic (&*, &+): they are bounded by buffers sized when the
+// workspace was made, and a checked multiply costs a multiply and a branch per term.
 
 @inline(__always)
 func load4<R: LabFloat>(_ p: UnsafePointer<R>) -> SIMD4<R> { UnsafeRawPointer(p).loadUnaligned(as: SIMD4<R>.self) }
@@ -35,7 +38,7 @@ func matmul<R: LabFloat>(_ x: UnsafePointer<R>, _ w: UnsafePointer<R>, _ y: Unsa
                 b0 = load4(y1 + c); b1 = load4(y1 + c + 4); b2 = load4(y1 + c + 8); b3 = load4(y1 + c + 12)
             }
             for j in 0..<k {
-                let wr = w + j * n + c
+                let wr = w + (j &* n &+ c)
                 let w0 = load4(wr), w1 = load4(wr + 4), w2 = load4(wr + 8), w3 = load4(wr + 12)
                 let s = splat(x0[j]), u = splat(x1[j])
                 a0 += s * w0; a1 += s * w1; a2 += s * w2; a3 += s * w3
@@ -48,7 +51,7 @@ func matmul<R: LabFloat>(_ x: UnsafePointer<R>, _ w: UnsafePointer<R>, _ y: Unsa
         while c + 4 <= n {
             var a = accumulate ? load4(y0 + c) : SIMD4<R>(), b = accumulate ? load4(y1 + c) : SIMD4<R>()
             for j in 0..<k {
-                let wv = load4(w + j * n + c)
+                let wv = load4(w + (j &* n &+ c))
                 a += splat(x0[j]) * wv; b += splat(x1[j]) * wv
             }
             store4(a, y0 + c); store4(b, y1 + c)
@@ -78,7 +81,7 @@ func matmulSkippingZeros<R: LabFloat>(_ x: UnsafePointer<R>, _ w: UnsafePointer<
             var a0 = load4(yr + c), a1 = load4(yr + c + 4), a2 = load4(yr + c + 8), a3 = load4(yr + c + 12)
             var a4 = load4(yr + c + 16), a5 = load4(yr + c + 20), a6 = load4(yr + c + 24), a7 = load4(yr + c + 28)
             for e in 0..<count {
-                let j = index[e], s = splat(xr[j]), wr = w + j * n + c
+                let j = index[e], s = splat(xr[j]), wr = w + (j &* n &+ c)
                 a0 += s * load4(wr); a1 += s * load4(wr + 4); a2 += s * load4(wr + 8); a3 += s * load4(wr + 12)
                 a4 += s * load4(wr + 16); a5 += s * load4(wr + 20); a6 += s * load4(wr + 24); a7 += s * load4(wr + 28)
             }
@@ -120,12 +123,12 @@ func matmulTransposedWeights<R: LabFloat>(_ dy: UnsafePointer<R>, _ wt: UnsafePo
             var s0 = SIMD4<R>(), s1 = s0, u0 = s0, u1 = s0
             for lane in 0..<(full > 0 ? 8 : 0) {
                 var c = lane
-                var wr = wt + c * k + j, w0 = load4(wr), w1 = load4(wr + 4)
+                var wr = wt + (c &* k &+ j), w0 = load4(wr), w1 = load4(wr + 4)
                 var d = splat(y0[c]), e = splat(y1[c])
                 var a0 = d * w0, a1 = d * w1, b0 = e * w0, b1 = e * w1
                 c += 8
                 while c < full {
-                    wr = wt + c * k + j; w0 = load4(wr); w1 = load4(wr + 4)
+                    wr = wt + (c &* k &+ j); w0 = load4(wr); w1 = load4(wr + 4)
                     d = splat(y0[c]); e = splat(y1[c])
                     a0 += d * w0; a1 += d * w1; b0 += e * w0; b1 += e * w1
                     c += 8
@@ -133,7 +136,7 @@ func matmulTransposedWeights<R: LabFloat>(_ dy: UnsafePointer<R>, _ wt: UnsafePo
                 if lane == 0 { s0 = a0; s1 = a1; u0 = b0; u1 = b1 } else { s0 += a0; s1 += a1; u0 += b0; u1 += b1 }
             }
             for c in full..<n {
-                let wr = wt + c * k + j, w0 = load4(wr), w1 = load4(wr + 4), d = splat(y0[c]), e = splat(y1[c])
+                let wr = wt + (c &* k &+ j), w0 = load4(wr), w1 = load4(wr + 4), d = splat(y0[c]), e = splat(y1[c])
                 s0 += d * w0; s1 += d * w1; u0 += e * w0; u1 += e * w1
             }
             if accumulate {
@@ -189,7 +192,7 @@ func accumulateWeightGradient<R: LabFloat>(_ x: UnsafePointer<R>, _ dy: UnsafePo
             var a0 = load4(dwr + c), a1 = load4(dwr + c + 4), a2 = load4(dwr + c + 8), a3 = load4(dwr + c + 12)
             var a4 = load4(dwr + c + 16), a5 = load4(dwr + c + 20), a6 = load4(dwr + c + 24), a7 = load4(dwr + c + 28)
             for e in 0..<count {
-                let t = row(e), s = splat(x[t * k + j]), d = dy + t * n + c
+                let t = row(e), s = splat(x[t &* k &+ j]), d = dy + (t &* n &+ c)
                 a0 += s * load4(d); a1 += s * load4(d + 4); a2 += s * load4(d + 8); a3 += s * load4(d + 12)
                 a4 += s * load4(d + 16); a5 += s * load4(d + 20); a6 += s * load4(d + 24); a7 += s * load4(d + 28)
             }
@@ -200,7 +203,7 @@ func accumulateWeightGradient<R: LabFloat>(_ x: UnsafePointer<R>, _ dy: UnsafePo
         while c + 16 <= n {
             var a0 = load4(dwr + c), a1 = load4(dwr + c + 4), a2 = load4(dwr + c + 8), a3 = load4(dwr + c + 12)
             for e in 0..<count {
-                let t = row(e), s = splat(x[t * k + j]), d = dy + t * n + c
+                let t = row(e), s = splat(x[t &* k &+ j]), d = dy + (t &* n &+ c)
                 a0 += s * load4(d); a1 += s * load4(d + 4); a2 += s * load4(d + 8); a3 += s * load4(d + 12)
             }
             store4(a0, dwr + c); store4(a1, dwr + c + 4); store4(a2, dwr + c + 8); store4(a3, dwr + c + 12)
