@@ -96,9 +96,12 @@ extension Transformer {
     }
 
     /// row[0...m] ← softmax(row[0...m]): max, then exp and the running total in order n = 0, 1, …, then × 1/total.
+    /// The max does not depend on the order it is taken in, so it runs four lanes at a time.
     func softmax(_ row: UnsafeMutablePointer<R>, through m: Int) {
-        var best = -R.infinity
-        for n in 0...m { best = max(best, row[n]) }
+        var lanes = SIMD4<R>(repeating: -R.infinity), n = 0
+        while n + 4 <= m + 1 { lanes = pointwiseMax(lanes, load4(row + n)); n += 4 }
+        var best = lanes.max()
+        while n <= m { best = max(best, row[n]); n += 1 }
         var total: R = 0
         for n in 0...m {
             let e = R.exponential(row[n] - best)
