@@ -48,7 +48,7 @@ extension Transformer {
     }
 
     /// r0[n] = (a · k_n) · scale and r1[n] = (b · k_n) · scale for n < keys (rounded up to 16; the extra entries are
-    /// never read as probabilities). Each dot product sums i = 0, 1, … in order, as `headDot` does.
+    /// never read as probabilities). Each dot product sums i = 0, 1, … in order, as the one-key loop did.
     func scores(_ a: UnsafePointer<R>, _ b: UnsafePointer<R>, keysT: UnsafePointer<R>, stride ts: Int, keys: Int,
                 scale: R, into r0: UnsafeMutablePointer<R>, _ r1: UnsafeMutablePointer<R>) {
         let dh = shape.headDim, sc = splat(scale)

@@ -49,26 +49,6 @@ func axpy<R: LabFloat>(_ a: R, _ x: UnsafePointer<R>, _ y: UnsafeMutablePointer<
     while i < n { y[i] += a * x[i]; i += 1 }
 }
 
-/// Σ x[i] y[i] for the lab's head size (16) in one SIMD16 product, else eight lanes at a time.
-@inline(__always)
-func headDot<R: LabFloat>(_ x: UnsafePointer<R>, _ y: UnsafePointer<R>, _ n: Int) -> R {
-    if n == 16 {
-        return (UnsafeRawPointer(x).loadUnaligned(as: SIMD16<R>.self) * UnsafeRawPointer(y).loadUnaligned(as: SIMD16<R>.self)).sum()
-    }
-    return dot(x, y, n)
-}
-
-/// y += a·x for the lab's head size (16) in one SIMD16 update, else eight lanes at a time.
-@inline(__always)
-func headAxpy<R: LabFloat>(_ a: R, _ x: UnsafePointer<R>, _ y: UnsafeMutablePointer<R>, _ n: Int) {
-    if n == 16 {
-        let xv = UnsafeRawPointer(x).loadUnaligned(as: SIMD16<R>.self), yv = UnsafeRawPointer(y).loadUnaligned(as: SIMD16<R>.self)
-        UnsafeMutableRawPointer(y).storeBytes(of: yv + SIMD16<R>(repeating: a) * xv, as: SIMD16<R>.self)
-        return
-    }
-    axpy(a, x, y, n)
-}
-
 /// Σ x[i] y[i]
 @inline(__always)
 func dot<R: LabFloat>(_ x: UnsafePointer<R>, _ y: UnsafePointer<R>, _ n: Int) -> R {
