@@ -5,6 +5,7 @@ Prints one line per figure, `bench: NAME VALUE UNIT`, then a summary line, and w
 .build/bench-latest.txt (`make bench-record` copies that to Benchmarks/results.txt, which chapter 14 reads).
 
 Run from the repository root after `swift build -c release` (the Makefile does both).
+`bench.py --lab` runs only the lab's figures (after `swift build -c release --product lab-bench`), and writes nothing.
 """
 import os
 import re
@@ -196,7 +197,7 @@ def kernel_benchmarks():
 
 
 def lab_benchmarks():
-    """The lab (chapter 14-the-lab): one training step of its model, Swift against NumPy (both one core, CPU time,
+    """The lab (chapter 17-the-lab): one training step of its model, Swift against NumPy (both one core, CPU time,
     best of 3, after checking that NumPy computes Swift's loss and gradient), and the whole lab's wall time."""
     bench = os.path.join(RELEASE, "lab-bench")
     figures = {}
@@ -231,11 +232,16 @@ def lab_benchmarks():
 
 
 def main():
-    if not os.path.exists(WORKBOOK):
+    lab_only = sys.argv[1:] == ["--lab"]
+    if not lab_only and not os.path.exists(WORKBOOK):
         sys.exit("bench: build first: swift build -c release (make bench does)")
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
     emit("machine.cpu", f'"{cpu}"')
     emit("machine.cores", str(os.cpu_count()))
+    if lab_only:
+        emit("machine.load", f"{os.getloadavg()[0]:.1f} (1-minute load average at the start of the lab figures)")
+        lab_benchmarks()
+        return
     cold, warm, edit, rss, naive_ratio, prose, snippet = build_benchmarks()
     first_init = init_benchmark()
     k = kernel_benchmarks()

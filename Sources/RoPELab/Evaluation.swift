@@ -27,10 +27,11 @@ public final class Evaluator {
     public func language(length: Int, count: Int, dataSeed: UInt64, scheme: PositionScheme) -> LanguageScore {
         var rng = SplitMix64(seed: dataSeed)
         var loss = 0.0, n = 0.0, hits = 0.0
+        let table = model.positions(scheme, rows: length)
         parameters.withUnsafeBufferPointer { p in
             for _ in 0..<count {
                 let ex = tasks.language(length: length, rng: &rng)
-                model.forward(tokens: ex.tokens, parameters: p.baseAddress!, scheme: scheme)
+                model.forward(tokens: ex.tokens, parameters: p.baseAddress!, scheme: scheme, table: table)
                 for i in 0..<length where ex.weights[i] > 0 {
                     loss -= model.logProbability(row: i, token: ex.targets[i])
                     if model.prediction(row: i) == ex.ruleTargets[i] { hits += 1 }
@@ -44,6 +45,7 @@ public final class Evaluator {
     /// Passkey accuracy at `length` for each depth fraction in `depths` (`count` keys each).
     public func passkey(length: Int, depths: [Double], count: Int, dataSeed: UInt64, scheme: PositionScheme) -> [Double] {
         var rng = SplitMix64(seed: dataSeed)
+        let table = model.positions(scheme, rows: length)
         return parameters.withUnsafeBufferPointer { p in
             depths.map { depth in
                 var hits = 0
@@ -51,7 +53,8 @@ public final class Evaluator {
                     let position = Self.keyPosition(depth: depth, length: length)
                     let key = tasks.randomKey(rng: &rng)
                     let ex = tasks.passkey(length: length, keyPosition: position, key: key, rng: &rng)
-                    model.forward(tokens: ex.tokens, parameters: p.baseAddress!, scheme: scheme, firstOutput: length - 1)
+                    model.forward(tokens: ex.tokens, parameters: p.baseAddress!, scheme: scheme, table: table,
+                                  firstOutput: length - 1)
                     if model.prediction(row: length - 1) == key { hits += 1 }
                 }
                 return Double(hits) / Double(count)

@@ -80,6 +80,7 @@ public final class Trainer<R: LabFloat> {
     public func train(_ recipe: TrainingRecipe, scheme: PositionScheme, dataSeed: UInt64) -> [Double] {
         if model.maxLength < recipe.length { model = Transformer<R>(shape: shape, maxLength: recipe.length) }
         var rng = SplitMix64(seed: dataSeed)
+        let table = model.positions(scheme, rows: recipe.length)
         var losses = [Double]()
         losses.reserveCapacity(recipe.schedule.steps)
         for step in 0..<recipe.schedule.steps {
@@ -91,23 +92,24 @@ public final class Trainer<R: LabFloat> {
                 batch.append(ex)
             }
             let total = batch.reduce(0.0) { $0 + $1.weights.reduce(0, +) }
-            losses.append(optimize(batch: batch, normalizer: total, scheme: scheme, rate: recipe.schedule.rate(at: step),
-                               schedule: recipe.schedule) / total)
+            losses.append(optimize(batch: batch, normalizer: total, scheme: scheme, table: table,
+                                   rate: recipe.schedule.rate(at: step), schedule: recipe.schedule) / total)
         }
         return losses
     }
 
     /// One Adam step on the summed loss of `batch`; returns the summed loss.
-    func optimize(batch: [LabTasks.Example], normalizer: Double, scheme: PositionScheme, rate: Double,
-              schedule: AdamSchedule) -> Double {
+    func optimize(batch: [LabTasks.Example], normalizer: Double, scheme: PositionScheme, table: RotationTable<R>,
+                  rate: Double, schedule: AdamSchedule) -> Double {
         var total: R = 0
         let norm = R(normalizer)
         gradient.withUnsafeMutableBufferPointer { g in
             g.update(repeating: 0)
             parameters.withUnsafeBufferPointer { p in
+                model.transposeWeights(p.baseAddress!)
                 for ex in batch {
                     total += model.loss(tokens: ex.tokens, targets: ex.targets, weights: ex.weights.map { R($0) },
-                                        parameters: p.baseAddress!, scheme: scheme, gradient: g.baseAddress!,
+                                        parameters: p.baseAddress!, scheme: scheme, table: table, gradient: g.baseAddress!,
                                         normalizer: norm)
                 }
             }
