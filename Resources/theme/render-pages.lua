@@ -98,6 +98,19 @@ local function sections(blocks)
   return out
 end
 
+-- Plain text needs no highlighting, and asking pandoc's highlighter for a language it does not know ("text",
+-- the class of every output block) makes it load every syntax definition it has: ~0.5 s a process, more than
+-- the pages themselves. Such blocks lose the class before writing.
+local plain_text = {text = true, txt = true, plain = true, plaintext = true, output = true}
+local unhighlighted = {
+  CodeBlock = function(code)
+    if plain_text[code.classes[1]] then
+      code.classes = {}
+      return code
+    end
+  end,
+}
+
 function Pandoc(doc)
   local function path(key) return pandoc.utils.stringify(doc.meta[key]) end
   local options = {html_math_method = 'mathml'}
@@ -113,7 +126,7 @@ function Pandoc(doc)
     local markdown = input:read(tonumber(input:read('l'))) or ''
     local ok, result = pcall(function()
       local page = pandoc.read(markdown, 'gfm+tex_math_dollars+attributes')
-      local blocks = pandoc.walk_block(pandoc.Div(page.blocks), links).content
+      local blocks = pandoc.walk_block(pandoc.walk_block(pandoc.Div(page.blocks), links), unhighlighted).content
       local html = pandoc.write(pandoc.Pandoc(with_toc(blocks, label)), 'html5', options)
       return {html = html, sections = sections(blocks)}
     end)

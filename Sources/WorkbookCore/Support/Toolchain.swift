@@ -38,6 +38,11 @@ public struct Toolchain: Sendable {
     /// once and shared by every build against this runtime (Clang locks it for concurrent use).
     public var moduleCache: URL { runtimeDirectory.appendingPathComponent("chapter-module-cache") }
 
+    var linker: [String] {
+        let lld = URL(fileURLWithPath: swiftc).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("ld.lld")
+        return FileManager.default.isExecutableFile(atPath: lld.path) ? ["-use-ld=lld"] : []
+    }
+
     /// The `swift` driver (for `swift package` and `swift build`) of the same toolchain as `swiftc`.
     public static func swiftDriver(beside swiftc: String) -> String {
         let sibling = URL(fileURLWithPath: swiftc).deletingLastPathComponent().appendingPathComponent("swift").path
@@ -49,9 +54,12 @@ public struct Toolchain: Sendable {
     /// Snippets are teaching code run as one `main.swift`; in the Swift 6 language mode its top-level variables are
     /// main-actor isolated and every helper function a chapter declares would need annotations to read them. The
     /// library and the tool are Swift 6; chapter programs use the Swift 5 mode (strict concurrency off).
+    ///
+    /// The toolchain's lld links a chapter in ≈ 0.08 s where the default gold takes ≈ 0.13 s; it is used when the
+    /// toolchain has it.
     func compileArguments(sources: [URL], output: URL, moduleCache: URL) -> [String] {
         let bin = runtimeDirectory.path
-        return ["-Onone", "-swift-version", "5", "-I", "\(bin)/Modules", "-L", bin, "-l\(RuntimeBuilder.libraryName)",
+        return ["-Onone", "-swift-version", "5"] + linker + ["-I", "\(bin)/Modules", "-L", bin, "-l\(RuntimeBuilder.libraryName)",
                 "-Xlinker", "-rpath", "-Xlinker", bin, "-module-cache-path", moduleCache.path,
                 "-module-name", "Chapter"] + sources.map(\.path) + ["-o", output.path]
     }
