@@ -39,7 +39,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 WORKBOOK = os.path.join(ROOT, ".build", "release", "workbook")
 EDITED = "07-wavelengths.md"
 sys.path.insert(0, os.path.dirname(HERE))
-from bench import emit, lines  # noqa: E402  (one `bench: NAME VALUE UNIT` printer for every benchmark)
+from bench import emit, lines, stages as stage_seconds  # noqa: E402  (one `bench: NAME VALUE UNIT` printer for every benchmark)
 
 
 # --- one measurement, in a fresh child process ------------------------------------------------------------------
@@ -254,10 +254,10 @@ def main():
                                         ("rss_tree", cold["tree_mb"]), ("rss_largest", cold["largest_mb"])]:
                     figures.setdefault((scenario, tool.name), []).append(value)
                 if tool is wb:
-                    summary = [line for line in cold["output"].splitlines() if " chapters, " in line]
+                    # The summary line, not the `[i/n] stage` lines printed before it.
+                    summary = [line for line in cold["output"].splitlines() if " chapters, " in line and not line.startswith("[")]
                     if summary:
-                        stages.append(dict((name.strip(), float(value)) for name, value in
-                                           re.findall(r"([a-z+ ]+?) (\d+\.\d+)s", summary[0].split(";")[-1])))
+                        stages.append(stage_seconds(summary[0]))
                 print(f"  rep {rep + 1} {tool.name}: cold {cold['seconds']:.2f} s, warm {warm['seconds']:.3f} s, "
                       f"edit {edit['seconds']:.2f} s, tree peak {cold['tree_mb']:.0f} MB", flush=True)
 
@@ -279,7 +279,7 @@ def main():
         if stages:
             for stage in stages[0]:
                 values = [s[stage] for s in stages if stage in s]
-                emit(f"peer.cold.workbook.{stage.replace(' ', '_').replace('+', '_')}_s", f"{statistics.median(values):.2f}", "s")
+                emit(f"peer.cold.workbook.{stage}_s", f"{statistics.median(values):.2f}", "s")
         emit("peer.repetitions", f"{args.reps} (medians; tools alternating; a shared 2-core machine is noisy)")
         os.makedirs(os.path.join(ROOT, ".build"), exist_ok=True)
         open(os.path.join(ROOT, ".build", "bench-peer-latest.txt"), "w").write("\n".join(lines) + "\n")
