@@ -1,7 +1,7 @@
 import Foundation
-import Presentation
 import Testing
 @testable import WorkbookCore
+@testable import Presentation
 
 @Suite struct OutputTests {
     static let chart = AsciiChart.line(x: [0, 1, 2], y: [0, .infinity, 4], name: "n", title: "a \"title\"")
@@ -40,6 +40,14 @@ import Testing
         #expect(lines.first == "<figure class=\"chart\" id=\"figure-2\">" && lines.last == "</figure>")
         #expect(!lines.contains { $0.trimmingCharacters(in: .whitespaces).isEmpty })
         #expect(lines[1].hasPrefix("<svg") && lines[1].contains("<title id=\"figure-2-title\">图 2: a &quot;title&quot;</title>"))
+    }
+
+    /// The SVG's numbers are written without Foundation's formatter (it was most of a warm rebuild).
+    @Test func svgNumbersAreFixedDecimals() {
+        #expect(SVGRenderer.fixed(3.14159, decimals: 1) == "3.1" && SVGRenderer.fixed(12.3456, decimals: 3) == "12.346")
+        #expect(SVGRenderer.fixed(0.04, decimals: 3) == "0.040" && SVGRenderer.fixed(-7.25, decimals: 1) == "-7.3")
+        #expect(SVGRenderer.fixed(-0.04, decimals: 1) == "0.0" && SVGRenderer.fixed(0.5, decimals: 0) == "1")
+        #expect(SVGRenderer.fixed(1e20, decimals: 1) == String(format: "%.1f", 1e20))
     }
 
     @Test func regionLines() {
