@@ -68,6 +68,18 @@ import Testing
         try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
     }
 
+    /// In preview (serve), an author who edits the source's snippet sees both editions, the lagging translation
+    /// as a warning; `check` still fails on it.
+    @Test func laggingTranslationIsAWarningInPreviewAndAnErrorInCheck() throws {
+        let root = try makeBook(translation: Self.translation.replacingOccurrences(of: "let x = 21", with: "let x = 22"))
+        defer { try? FileManager.default.removeItem(at: root) }
+        let preview = run(root, .preview)
+        #expect(preview.errors.isEmpty, "\(preview.errors)")
+        #expect(preview.warnings.contains { $0.file == "Chapters/zh-Hans/01-double.md" && $0.severity == .warning }, "\(preview.warnings)")
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("site/out/zh/01-double.html").path))
+        #expect(!run(root, .check).errors.isEmpty)
+    }
+
     @Test func changedSnippetInATranslationFailsAtItsLineAndFixHealsIt() throws {
         let root = try makeBook(translation: Self.translation.replacingOccurrences(of: "let x = 21", with: "let x = 22"))
         defer { try? FileManager.default.removeItem(at: root) }

@@ -19,7 +19,7 @@ extension Toolchain {
         guard ProcessInfo.processInfo.environment["WORKBOOK_SWIFTC_DRIVER"] == nil,
               let folder = sources.first?.deletingLastPathComponent(),
               let plan = DirectCompile.plan(swiftc: swiftc, arguments: extraArguments
-                + compileArguments(sources: placeholders, output: DirectCompile.outputPlaceholder, moduleCache: moduleCache),
+                + compileArguments(sources: placeholders, output: DirectCompile.outputPlaceholder, moduleCache: moduleCache, linksAt: output),
                                             keptIn: runtimeDirectory.appendingPathComponent("chapter-compile-plans")) else {
             return try Subprocess.run(swiftc, arguments, in: directory, timeout: timeout)
         }

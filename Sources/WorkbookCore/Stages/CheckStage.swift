@@ -1,8 +1,8 @@
 import Foundation
 
 /// `check`: every chapter's fresh outputs against what it records (`OutputChecker`), and every translation's
-/// snippets and outputs against its source's. In preview (`serve`), a difference is a warning and the page marks
-/// the fresh output "not yet recorded".
+/// snippets and outputs against its source's. In preview (`serve`), a difference is a warning: the page marks the
+/// fresh output "not yet recorded", and a translation that lags behind its source's edited snippet still renders.
 struct CheckStage: BuildStage {
     var preview: Bool
     var name: WorkbookError.Stage { .check }
@@ -24,7 +24,13 @@ struct CheckStage: BuildStage {
         for edition in build.translations {
             for source in build.chapters where build.selected.contains(source.path) {
                 guard let translated = edition.chapters[source.name] else { continue }
-                build.report.errors += TranslationCheck.errors(source: source, translation: translated)
+                let mismatches = TranslationCheck.errors(source: source, translation: translated)
+                if preview {
+                    // While an author edits the source, its translations lag behind until `fix`: shown, not failing.
+                    build.report.warnings += mismatches.map { var warning = $0; warning.severity = .warning; return warning }
+                } else {
+                    build.report.errors += mismatches
+                }
                 build.report.warnings += TranslationCheck.status(source: source, translation: translated).warnings
             }
         }
