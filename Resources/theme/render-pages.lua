@@ -58,8 +58,9 @@ local function with_toc(blocks, label)
   return out
 end
 
--- What search reads of a block: its words, without math (TeX would match twice), raw HTML (figures, the
--- page's own markup) or source code other than plain text (identifiers would drown the prose); outputs stay.
+-- What search reads of a block: its words, math as its TeX (once: the page's MathML is not read), no raw HTML
+-- (figures, the page's own markup) and no source code other than plain text (identifiers would drown the
+-- prose); outputs stay.
 -- Every paragraph and table cell ends with a space, or stringify would glue the last word of one to the first
 -- of the next.
 local function spaced(block)
@@ -67,7 +68,7 @@ local function spaced(block)
   return block
 end
 local searchable = {
-  Math = function() return {} end,
+  Math = function(math) return pandoc.Str(math.text) end,
   RawInline = function() return {} end,
   RawBlock = function() return {} end,
   CodeBlock = function(code)

@@ -7,7 +7,7 @@ struct RenderedPage: Sendable, Codable, Equatable {
         /// The heading's id ("" for the text before the first h2/h3).
         var anchor: String
         var heading: String
-        /// The section's words: no math, raw HTML or source code.
+        /// The section's words: math as its TeX, no raw HTML, no source code.
         var text: String
     }
 

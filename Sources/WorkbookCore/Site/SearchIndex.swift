@@ -11,7 +11,7 @@ public enum SearchIndex {
         /// Section heading and its anchor ("" and "" for the text before the first section).
         public var section: String
         public var anchor: String
-        /// Plain text of the section (math, figures and source code left out), whitespace collapsed, truncated.
+        /// Plain text of the section (math as TeX; figures and source code left out), whitespace collapsed, truncated.
         public var text: String
     }
 
