@@ -1,8 +1,9 @@
 import Foundation
 
-/// `run`: every chapter program compiled and run (`ChapterExecutor`), `jobs` chapters at a time, or its outputs
-/// read from the cache when nothing that decides them changed (`BuildCache`). Building the site needs every
-/// chapter's outputs; `check` and `fix` run only the chapters the command names.
+/// `run`: every chapter's outputs, read from the cache when nothing that decides them changed (`BuildCache`), else
+/// computed: the chapters compiled a group per job (`ChapterGroup`, `ChapterExecutor`), then each run in a process
+/// of its own, `jobs` at a time. Building the site needs every chapter's outputs; `check` and `fix` run only the
+/// chapters the command names.
 struct RunStage: BuildStage {
     var name: WorkbookError.Stage { .run }
 
@@ -17,8 +18,6 @@ struct RunStage: BuildStage {
                                        workDirectory: book.cacheDirectory.appendingPathComponent("build"),
                                        timeout: options.timeout ?? book.config.timeout ?? 60)
         let progress = Progress(total: chapters.count * 2, enabled: options.showProgress)
-        // First what the cache has; then the rest compiled in as few compiler processes as there are jobs
-        // (`ChapterGroup`), each chapter still run in its own process.
         let keys = ConcurrentMap.map(chapters, jobs: options.jobs) { BuildCache.key(for: $0, toolchain: toolchain, root: options.root) }
         var runs = [ChapterRun?](repeating: nil, count: chapters.count)
         for (index, (chapter, key)) in zip(chapters, keys).enumerated() where !(options.force && selected.contains(chapter.path)) {
@@ -56,7 +55,7 @@ struct RunStage: BuildStage {
             build.report.errors += run.errors
             if run.cached { build.report.cacheHits += 1 } else { build.report.compiled += 1 }
         }
-        // Compile and run overlap across chapters: each one's time summed here, the stage's wall time after it.
+        // Each chapter's compile (its share of its group's) and run, summed; the stage's wall time comes after them.
         let compile = build.runs.reduce(0) { $0 + $1.compileSeconds }, run = build.runs.reduce(0) { $0 + $1.runSeconds }
         build.report.stageSeconds += [("compile sum", compile), ("run sum", run)]
         return "\(build.runs.count) chapters: \(build.report.compiled) compiled and run (compile \(String(format: "%.2f", compile))s, "
