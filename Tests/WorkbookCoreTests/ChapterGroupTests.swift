@@ -17,12 +17,7 @@ import Testing
             "05-e.md": chapter([("e", "let x = 5\nprint(x)")]),
         ])
         defer { book.remove() }
-        var options = BuildOptions(root: book.root, mode: .fix)
-        options.showProgress = false
-        options.timeout = 20
-        options.jobs = 2
-        options.runtimeDirectory = TestRuntime.directory
-        let fixed = Workbook.run(options)
+        let fixed = book.run(.fix, jobs: 2)
         #expect(fixed.errors.isEmpty, "\(fixed.errors)")
         for (file, expected) in [("01-a", "11"), ("02-b", "22"), ("03-c", "30"), ("04-d", "8"), ("05-e", "5")] {
             #expect(try book.read("Chapters/\(file).md").contains("```text\n\(expected)\n```"), "\(file)")
@@ -42,11 +37,26 @@ import Testing
             "03-c.md": chapter([("c", "print(\"c\")")]),
         ])
         defer { book.remove() }
-        let report = book.run(.check)
+        let report = book.run(.check, jobs: 1)    // one group for all three: its compile fails on chapter b
         #expect(report.errors.contains { $0.stage == .compile && $0.file == "Chapters/02-b.md" && $0.line == 4 }, "\(report.errors)")
         #expect(report.errors.contains { $0.stage == .check && $0.file == "Chapters/01-a.md" }, "chapter a ran and drifted: \(report.errors)")
         #expect(report.errors.contains { $0.stage == .check && $0.file == "Chapters/03-c.md" }, "chapter c ran too: \(report.errors)")
         #expect(report.errors.count == 3, "\(report.errors)")
+    }
+
+    /// A trap in a grouped chapter is reported at its own line; the other chapter of the group runs to its end.
+    @Test func aTrapInAGroupedChapterNamesItsLine() throws {
+        let book = try TestBook([
+            "01-a.md": chapter([("a", "let xs = [1, 2]\nprint(\"before\")\nprint(xs[5])")]),
+            "02-b.md": chapter([("b", "print(\"b\")")]) + "<!-- output: b -->\n```text\nb\n```\n<!-- end output -->\n",
+        ])
+        defer { book.remove() }
+        let report = book.run(.check, jobs: 1)    // one group for both
+        #expect(report.errors.count == 1, "\(report.errors)")
+        #expect(report.errors.first.map { $0.stage == .run && $0.file == "Chapters/01-a.md" && $0.line == 6 } == true, "\(report.errors)")
+        #expect(report.errors.first?.message.contains("Index out of range") == true)
+        let folders = try FileManager.default.contentsOfDirectory(atPath: book.url(".workbook-cache/build").path)
+        #expect(folders.contains { $0.hasPrefix("group-") }, "the two chapters were compiled together: \(folders)")
     }
 
     @Test func whatKeepsAChapterOutOfAGroup() {

@@ -26,8 +26,9 @@ struct TestBook {
 
     func read(_ path: String) throws -> String { try String(contentsOf: url(path), encoding: .utf8) }
 
-    func run(_ mode: BuildOptions.Mode, timeout: Double = 20, force: Bool = false, output: URL? = nil) -> BuildReport {
+    func run(_ mode: BuildOptions.Mode, timeout: Double = 20, force: Bool = false, output: URL? = nil, jobs: Int? = nil) -> BuildReport {
         var options = BuildOptions(root: root, mode: mode)
+        if let jobs { options.jobs = jobs }
         options.showProgress = false
         options.timeout = timeout
         options.force = force
