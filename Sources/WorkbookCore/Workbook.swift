@@ -1,7 +1,6 @@
 import Foundation
 
-/// The commands' entry points: `run` (check, fix, build, preview: `Pipeline`), `clean`, and what several stages
-/// share.
+/// The commands' entry points: `run` (check, fix, build, preview: `Pipeline`), the snippet runtime, `clean`.
 public enum Workbook {
     /// Runs the command's stages (`Pipeline.stages(for:)`).
     public static func run(_ options: BuildOptions) -> BuildReport { Pipeline.run(options) }
@@ -14,18 +13,6 @@ public enum Workbook {
                                      directory: runtimeDirectory ?? book.cacheDirectory.appendingPathComponent("runtime"),
                                      swiftc: try Toolchain.locateCompiler())
         return try builder.prepare(progress: progress)
-    }
-
-    /// A chapter page's footer: how many snippets ran, against which libraries and runtime, when, from which file.
-    static func footer(chapter: Chapter, computedAt: Date, toolchain: Toolchain, strings: UIStrings = .english) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
-        let runs = chapter.snippets.filter(\.runs).count
-        return strings.pageFooter(runs, toolchain.imports.map { "<code>\($0)</code>" }.joined(separator: ", "),
-                                  String(toolchain.fingerprint.prefix(8)), formatter.string(from: computedAt), chapter.path,
-                                  WorkbookVersion.current)
     }
 
     /// Removes the cache and the rendered site — only what the tool created: a site folder without the tool's

@@ -18,7 +18,7 @@ struct WeaveStage: BuildStage {
             var markdown = Weaver.markdown(for: chapter, outputs: outputs, strings: strings,
                                            unrecorded: run.flatMap { unrecorded[$0.chapter.path] } ?? [])
             if let note { markdown = "<div class=\"untranslated-note\">\(escape(note))</div>\n\n" + markdown }
-            let footer = Workbook.footer(chapter: chapter, computedAt: run?.computedAt ?? Date(), toolchain: toolchain, strings: strings)
+            let footer = Self.footer(chapter: chapter, computedAt: run?.computedAt ?? Date(), toolchain: toolchain, strings: strings)
                 + (book.config.footer.map { " " + $0 } ?? "")
             return SitePage(name: chapter.name, title: chapter.title, summary: chapter.summary, markdown: markdown, footer: footer)
         }
@@ -52,5 +52,17 @@ struct WeaveStage: BuildStage {
         build.site = site
         let pages = site.reduce(0) { $0 + $1.allPages.count }
         return "\(pages) pages in \(site.count) edition\(site.count == 1 ? "" : "s")"
+    }
+
+    /// A chapter page's footer: how many snippets ran, against which libraries and runtime, when, from which file.
+    static func footer(chapter: Chapter, computedAt: Date, toolchain: Toolchain, strings: UIStrings = .english) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+        let runs = chapter.snippets.filter(\.runs).count
+        return strings.pageFooter(runs, toolchain.imports.map { "<code>\($0)</code>" }.joined(separator: ", "),
+                                  String(toolchain.fingerprint.prefix(8)), formatter.string(from: computedAt), chapter.path,
+                                  WorkbookVersion.current)
     }
 }
