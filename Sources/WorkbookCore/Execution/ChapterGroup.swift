@@ -44,10 +44,11 @@ struct ChapterGroup {
     /// of about the same amount of snippet code (a group of one is compiled alone, as a chapter program); the
     /// others (and chapters of prose only, which compile nothing) are groups of one.
     static func plan(_ chapters: [Chapter], count: Int) -> [[Chapter]] {
-        func groupable(_ chapter: Chapter) -> Bool { !chapter.snippets.isEmpty && ProgramGenerator.runsInsideAFunction(chapter) }
-        let alone = chapters.filter { !groupable($0) }
-        let groupable = chapters.filter(groupable)
-        return BalancedGroups.split(groupable, into: count, size: size) + alone.map { [$0] }
+        var groupable: [Chapter] = [], alone: [[Chapter]] = []
+        for chapter in chapters {
+            if !chapter.snippets.isEmpty && ProgramGenerator.runsInsideAFunction(chapter) { groupable.append(chapter) } else { alone.append([chapter]) }
+        }
+        return BalancedGroups.split(groupable, into: count, size: size) + alone
     }
 
     static func size(_ chapter: Chapter) -> Int { chapter.snippets.reduce(0) { $0 + $1.source.utf8.count } }

@@ -10,6 +10,17 @@ import Foundation
 public struct ChapterParser {
     public init() {}
 
+    /// Every chapter file of a book, in order: the chapters that parsed, and every file's errors.
+    func parse(_ files: [BookLoader.ChapterFile]) -> (chapters: [Chapter], errors: [WorkbookError]) {
+        var chapters: [Chapter] = [], errors: [WorkbookError] = []
+        for file in files {
+            let (chapter, fileErrors) = parse(path: file.path, text: file.text)
+            errors += fileErrors
+            if let chapter { chapters.append(chapter) }
+        }
+        return (chapters, errors)
+    }
+
     public func parse(path: String, text: String) -> (Chapter?, [WorkbookError]) {
         // cmark ends a line at a bare "\r" (old Mac line ends), the splicing of `fix` only at "\n": the two would
         // disagree on every line number and snippets would be lost silently.

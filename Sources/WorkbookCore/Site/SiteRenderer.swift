@@ -13,6 +13,15 @@ public struct SiteRenderer: Sendable {
     public var cacheDirectory: URL
     public var jobs: Int
 
+    /// pandoc on the PATH, or an error that says how to get it.
+    static func locatePandoc() throws -> String {
+        guard let pandoc = Subprocess.which("pandoc") else {
+            throw WorkbookError(.setup, "pandoc not found on PATH; install it (apt-get install pandoc, or `make site` as root), "
+                + "or run `workbook check`, which renders nothing")
+        }
+        return pandoc
+    }
+
     public init(pandoc: String, theme: Theme, cacheDirectory: URL, jobs: Int) {
         self.pandoc = pandoc
         self.theme = theme

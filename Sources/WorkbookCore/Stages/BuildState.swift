@@ -36,7 +36,7 @@ struct BuildState {
     }
 }
 
-/// One chapter's outputs and how they were obtained.
+/// One chapter's outputs and how they were obtained: an executor's run (or the cache's), with its chapter.
 struct ChapterRun: Sendable {
     var chapter: Chapter
     var outputs: [SnippetOutput]
@@ -48,4 +48,11 @@ struct ChapterRun: Sendable {
     var runSeconds: Double
     /// When the outputs were computed (now, or when the cached run happened): the page footer says so.
     var computedAt: Date
+}
+
+extension ChapterRun {
+    init(_ chapter: Chapter, _ run: ChapterExecutor.Run, cached: Bool, computedAt: Date) {
+        self.init(chapter: chapter, outputs: run.outputs, errors: run.errors, completed: run.completed, cached: cached,
+                  compileSeconds: run.compileSeconds, runSeconds: run.runSeconds, computedAt: computedAt)
+    }
 }

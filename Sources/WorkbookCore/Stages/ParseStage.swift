@@ -8,11 +8,9 @@ struct ParseStage: BuildStage {
     func run(_ build: inout BuildState) throws -> String {
         let book = try build.required(build.book, from: .load)
         let named = build.options.chapters
-        for file in build.files {
-            let (chapter, errors) = ChapterParser().parse(path: file.path, text: file.text)
-            build.report.errors += errors
-            if let chapter { build.chapters.append(chapter) }
-        }
+        let (chapters, parseErrors) = ChapterParser().parse(build.files)
+        build.chapters = chapters
+        build.report.errors += parseErrors
         build.report.parsedChapters = build.chapters
         build.report.snippets = build.chapters.reduce(0) { $0 + $1.snippets.count }
         build.selected = Set(build.chapters.filter {

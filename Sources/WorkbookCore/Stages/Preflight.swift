@@ -26,9 +26,7 @@ enum Preflight {
             do { try OutputFolder.checkWritable(options.outputDirectory ?? book.siteDirectory, bookRoot: options.root) } catch let error as WorkbookError {
                 problems.append(error)
             } catch {}
-            if Subprocess.which("pandoc") == nil {
-                problems.append(WorkbookError(.setup, "pandoc not found on PATH; install it (apt-get install pandoc, or `make site` as root), or run `workbook check`, which renders nothing"))
-            }
+            do { _ = try SiteRenderer.locatePandoc() } catch let error as WorkbookError { problems.append(error) } catch {}
         }
         return problems
     }

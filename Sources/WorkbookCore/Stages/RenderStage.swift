@@ -9,10 +9,7 @@ struct RenderStage: BuildStage {
     func run(_ build: inout BuildState) throws -> String {
         let book = try build.required(build.book, from: .load)
         let resources = try build.required(build.resources, from: .runtime)
-        guard let pandoc = Subprocess.which("pandoc") else {
-            throw WorkbookError(.setup, "pandoc not found on PATH; install it (apt-get install pandoc, or `make site` as root)")
-        }
-        let renderer = SiteRenderer(pandoc: pandoc, theme: book.theme(resources: resources),
+        let renderer = SiteRenderer(pandoc: try SiteRenderer.locatePandoc(), theme: book.theme(resources: resources),
                                     cacheDirectory: book.cacheDirectory.appendingPathComponent("pages"), jobs: build.options.jobs)
         let rendered = try renderer.render(build.site)
         build.rendered = rendered

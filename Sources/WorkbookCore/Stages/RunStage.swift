@@ -24,14 +24,12 @@ struct RunStage: BuildStage {
             guard let key, let cached = cache.outputs(for: chapter, key: key) else { continue }
             progress.report(.compile, chapter.name + " (cached)")
             progress.report(.run, chapter.name + " (cached)")
-            runs[index] = ChapterRun(chapter: chapter, outputs: cached.outputs, errors: [], completed: true, cached: true,
-                                     compileSeconds: 0, runSeconds: 0, computedAt: cached.computedAt)
+            let run = ChapterExecutor.Run(outputs: cached.outputs, errors: [], completed: true, compileSeconds: 0, runSeconds: 0)
+            runs[index] = ChapterRun(chapter, run, cached: true, computedAt: cached.computedAt)
         }
-        let toCompile = chapters.indices.filter { runs[$0] == nil }
-        let groups = ChapterGroup.plan(toCompile.map { chapters[$0] }, count: options.jobs)
-        let keyByPath = Dictionary(uniqueKeysWithValues: zip(chapters.map(\.path), keys))
         // Every group compiled, then every chapter run, `jobs` at a time: a long chapter (the lab) runs beside the
         // others instead of after the rest of its group.
+        let groups = ChapterGroup.plan(chapters.indices.filter { runs[$0] == nil }.map { chapters[$0] }, count: options.jobs)
         let compiled = ConcurrentMap.map(groups, jobs: options.jobs) { group in
             zip(group, executor.compile(group: group)).map { chapter, compiled in
                 progress.report(.compile, chapter.name)
@@ -41,14 +39,16 @@ struct RunStage: BuildStage {
         let fresh = ConcurrentMap.map(compiled, jobs: options.jobs) { chapter, compiled -> ChapterRun in
             let run = executor.run(chapter, compiled)
             progress.report(.run, chapter.name)
-            let now = Date()
-            if let key = keyByPath[chapter.path] ?? nil, run.completed && run.errors.isEmpty {
-                cache.store(run.outputs, for: chapter, key: key, computedAt: now)
-            }
-            return ChapterRun(chapter: chapter, outputs: run.outputs, errors: run.errors, completed: run.completed, cached: false,
-                              compileSeconds: run.compileSeconds, runSeconds: run.runSeconds, computedAt: now)
+            return ChapterRun(chapter, run, cached: false, computedAt: Date())
         }
-        for run in fresh { runs[chapters.firstIndex { $0.path == run.chapter.path }!] = run }
+        let index = Dictionary(uniqueKeysWithValues: chapters.enumerated().map { ($1.path, $0) })
+        for run in fresh {
+            let position = index[run.chapter.path]!
+            if let key = keys[position], run.completed && run.errors.isEmpty {
+                cache.store(run.outputs, for: run.chapter, key: key, computedAt: run.computedAt)
+            }
+            runs[position] = run
+        }
         build.runs = runs.map { $0! }
         progress.finish()
         for run in build.runs {

@@ -16,11 +16,9 @@ public enum TranslationReport {
         var sources: [Chapter] = []
         do {
             book = try Book.open(root: root)
-            for file in try book.loader.load() {
-                let (chapter, errors) = ChapterParser().parse(path: file.path, text: file.text)
-                result.errors += errors
-                if let chapter { sources.append(chapter) }
-            }
+            let parsed = ChapterParser().parse(try book.loader.load())
+            sources = parsed.chapters
+            result.errors += parsed.errors
         } catch {
             result.errors.append(error as? WorkbookError ?? WorkbookError(.load, "\(error)"))
             return result
