@@ -1,5 +1,16 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// The lab's training kernels use 256-bit vectors (eight Floats) when the machine that builds them has AVX2, as
+/// every x86-64 server since 2013 does; elsewhere they compile for the baseline (the same code, in 128-bit halves).
+/// Only the instruction set changes, not the arithmetic: AVX2 does not bring FMA, and Swift never fuses a
+/// multiply and an add on its own, so every number the lab prints is the same bits either way. The package is
+/// built where it runs (CI and every reader build from source); a binary copied to a machine without AVX2 would not
+/// start the lab.
+let buildMachineHasAVX2 = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+    .split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").contains("avx2") ?? false
+let labVectorSettings: [SwiftSetting] = buildMachineHasAVX2 ? [.unsafeFlags(["-Xcc", "-mavx2"])] : []
 
 let package = Package(
     name: "RoPEWorkbook",
@@ -26,7 +37,7 @@ let package = Package(
             dependencies: ["RoPE", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // MARK: - The lab: a tiny RoPE transformer trained at build time (its own target, so RoPE stays lean)
-        .target(name: "RoPELab", dependencies: ["RoPE"]),
+        .target(name: "RoPELab", dependencies: ["RoPE"], swiftSettings: labVectorSettings),
 
         // MARK: - The workbook build tool
         .systemLibrary(

@@ -1,11 +1,10 @@
 // Causal softmax attention, forward: for each head and query m,
 //     s_mn = (q_m · k_n) · 1/√d_h  (n ≤ m),   p_mn = exp(s_mn − max_n s) / Σ_n exp(s_mn − max_n s),   o_m = Σ_n p_mn v_n.
 //
-// Keys are stored coordinate by coordinate (kᵀ), so the scores of two queries against sixteen keys are, for each
-// coordinate i, two broadcasts and four loads into eight running sums; o_m runs over the keys with the sixteen
-// coordinates of two queries in registers. Each score still sums its products in order i = 0, 1, … and each o_m
-// its terms in order n = 0, 1, …; the max and the normaliser are scalar loops over n in order. So the numbers are the
-// ones the one-query-at-a-time loop computes, bit for bit.
+// Queries go four at a time. Keys are stored coordinate by coordinate (kᵀ), so the scores of four queries against
+// sixteen keys are, for each coordinate i, four broadcasts and two loads into eight running sums; each score sums
+// its products in order i = 0, 1, …. After the softmax a row holds exact zeros from key m + 1 to the block's end,
+// so o_m can run over the block's keys 0 ..< m₀ + 4 with the other three queries: the extra terms are zeros.
 
 extension Transformer {
     /// Causal softmax attention of every head, queries firstQuery..<t. `relative`: scores by relative distance
@@ -20,19 +19,20 @@ extension Transformer {
             let kT = keysT[l].pointer + h * dh * ts, rows = probs[l].pointer + h * t * ts
             var m = firstQuery
             while m < t {
-                let m1 = min(m + 1, t - 1)
-                let r0 = rows + m * ts, r1 = rows + m1 * ts
+                let block = QueryBlock(first: m, length: t), keys = block.keys
                 if relative {
-                    relativeScores(query: qp + m * d + h * dh, keysT: kT, m: m, length: t, scale: scale, into: r0)
-                    if m1 != m { relativeScores(query: qp + m1 * d + h * dh, keysT: kT, m: m1, length: t, scale: scale, into: r1) }
+                    for i in 0..<block.count {
+                        relativeScores(query: qp + block[i] * d + h * dh, keysT: kT, m: block[i], length: t, scale: scale,
+                                       into: rows + block[i] * ts)
+                    }
                 } else {
-                    scores(qp + m * d + h * dh, qp + m1 * d + h * dh, keysT: kT, stride: ts, keys: m1 + 1,
-                           scale: scale, into: r0, r1)
+                    scores(block.map { UnsafePointer(qp + $0 * d + h * dh) }, keysT: kT, stride: ts, keys: keys, scale: scale,
+                           into: block.map { rows + $0 * ts })
                 }
-                softmax(r0, through: m)
-                if m1 != m { softmax(r1, through: m1) }
-                weightedRows(r0, r1, through: m, m1, rows: vp + h * dh, stride: d, into: op + m * d + h * dh, op + m1 * d + h * dh)
-                m += 2
+                for i in 0..<block.count { softmax(rows + block[i] * ts, through: block[i], zeroingTo: block.span) }
+                weightedRows(block.map { UnsafePointer(rows + $0 * ts) }, keys: keys, rows: vp + h * dh, stride: d,
+                             into: block.map { op + $0 * d + h * dh })
+                m += 4
             }
         }
     }
@@ -47,27 +47,26 @@ extension Transformer {
         }
     }
 
-    /// r0[n] = (a · k_n) · scale and r1[n] = (b · k_n) · scale for n < keys (rounded up to 16; the extra entries are
-    /// never read as probabilities). Each dot product sums i = 0, 1, … in order, as the one-key loop did.
-    func scores(_ a: UnsafePointer<R>, _ b: UnsafePointer<R>, keysT: UnsafePointer<R>, stride ts: Int, keys: Int,
-                scale: R, into r0: UnsafeMutablePointer<R>, _ r1: UnsafeMutablePointer<R>) {
+    /// rows[j][n] = (queries[j] · k_n) · scale for n < keys (rounded up to 16: the extra entries are scores of the
+    /// zero keys past t, or of keys past a query, which the softmax overwrites). Each dot product sums i = 0, 1, ….
+    func scores(_ queries: Four<UnsafePointer<R>>, keysT: UnsafePointer<R>, stride ts: Int, keys: Int, scale: R,
+                into rows: Four<UnsafeMutablePointer<R>>) {
         let dh = shape.headDim, sc = splat(scale)
+        let (q0, q1, q2, q3) = (queries[0], queries[1], queries[2], queries[3])
         var n = 0
         while n < keys {
-            let kb = keysT + n
-            var s = splat(a[0]), u = splat(b[0])
-            var k0 = load4(kb), k1 = load4(kb + 4), k2 = load4(kb + 8), k3 = load4(kb + 12)
-            var a0 = s * k0, a1 = s * k1, a2 = s * k2, a3 = s * k3
-            var b0 = u * k0, b1 = u * k1, b2 = u * k2, b3 = u * k3
-            for i in 1..<dh {
-                let kr = kb + i &* ts
-                s = splat(a[i]); u = splat(b[i])
-                k0 = load4(kr); k1 = load4(kr + 4); k2 = load4(kr + 8); k3 = load4(kr + 12)
-                a0 += s * k0; a1 += s * k1; a2 += s * k2; a3 += s * k3
-                b0 += u * k0; b1 += u * k1; b2 += u * k2; b3 += u * k3
+            var a0 = Lanes<R>(), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, e0 = a0, e1 = a0
+            for i in 0..<dh {
+                let kr = keysT + (i &* ts &+ n), k0 = load8(kr), k1 = load8(kr + 8)
+                var s = splat(q0[i]); a0 += s * k0; a1 += s * k1
+                s = splat(q1[i]); b0 += s * k0; b1 += s * k1
+                s = splat(q2[i]); c0 += s * k0; c1 += s * k1
+                s = splat(q3[i]); e0 += s * k0; e1 += s * k1
             }
-            store4(a0 * sc, r0 + n); store4(a1 * sc, r0 + n + 4); store4(a2 * sc, r0 + n + 8); store4(a3 * sc, r0 + n + 12)
-            store4(b0 * sc, r1 + n); store4(b1 * sc, r1 + n + 4); store4(b2 * sc, r1 + n + 8); store4(b3 * sc, r1 + n + 12)
+            store8(a0 * sc, rows[0] + n); store8(a1 * sc, rows[0] + n + 8)
+            store8(b0 * sc, rows[1] + n); store8(b1 * sc, rows[1] + n + 8)
+            store8(c0 * sc, rows[2] + n); store8(c1 * sc, rows[2] + n + 8)
+            store8(e0 * sc, rows[3] + n); store8(e1 * sc, rows[3] + n + 8)
             n += 16
         }
     }
@@ -79,66 +78,101 @@ extension Transformer {
         let half = shape.pairs, ts = Self.keyStride(t), stride = ts + 16, sc = splat(scale)
         var n = 0
         while n <= m {
-            var a0 = SIMD4<R>(), a1 = a0, a2 = a0, a3 = a0
+            var a0 = Lanes<R>(), a1 = a0
             for i in 0..<half {
                 let qa = splat(qm[i]), qb = splat(qm[i + half])
                 let ka = keysT + i * ts + n, kb = keysT + (i + half) * ts + n
                 let c = relativeCos.pointer + i * stride + (t - 1 - m + n), s = relativeSin.pointer + i * stride + (t - 1 - m + n)
-                func term(_ o: Int) -> SIMD4<R> {
-                    let x = load4(ka + o), y = load4(kb + o)
-                    return (qa * x + qb * y) * load4(c + o) + (qa * y - qb * x) * load4(s + o)
+                func term(_ o: Int) -> Lanes<R> {
+                    let x = load8(ka + o), y = load8(kb + o)
+                    return (qa * x + qb * y) * load8(c + o) + (qa * y - qb * x) * load8(s + o)
                 }
-                a0 += term(0); a1 += term(4); a2 += term(8); a3 += term(12)
+                a0 += term(0); a1 += term(8)
             }
-            store4(a0 * sc, row + n); store4(a1 * sc, row + n + 4); store4(a2 * sc, row + n + 8); store4(a3 * sc, row + n + 12)
+            store8(a0 * sc, row + n); store8(a1 * sc, row + n + 8)
             n += 16
         }
     }
 
-    /// row[0...m] ← softmax(row[0...m]): max, then exp and the running total in order n = 0, 1, …, then × 1/total.
-    /// The max does not depend on the order it is taken in, so it runs four lanes at a time.
-    func softmax(_ row: UnsafeMutablePointer<R>, through m: Int) {
-        var lanes = SIMD4<R>(repeating: -R.infinity), n = 0
-        while n + 4 <= m + 1 { lanes = pointwiseMax(lanes, load4(row + n)); n += 4 }
+    /// row[0...m] ← softmax(row[0...m]), and row[m+1 ..< end] ← 0. Eight keys at a time: the max, then e^(s − max)
+    /// (`LabFloat.exponentials`) and eight running totals added lane 0 + lane 1 + … + lane 7, then × 1/total.
+    func softmax(_ row: UnsafeMutablePointer<R>, through m: Int, zeroingTo end: Int) {
+        let count = m + 1, full = count / 8 * 8
+        var lanes = Lanes<R>(repeating: -R.infinity), n = 0
+        while n < full { lanes = pointwiseMax(lanes, load8(row + n)); n += 8 }
         var best = lanes.max()
-        while n <= m { best = max(best, row[n]); n += 1 }
-        var total: R = 0
-        for n in 0...m {
-            let e = R.exponential(row[n] - best)
-            row[n] = e
-            total += e
+        for n in full..<count { best = max(best, row[n]) }
+        let top = splat(best)
+        var totals = Lanes<R>()
+        n = 0
+        while n < count {
+            // The last block's lanes past m are set to zero (their scores are not this query's).
+            var e = R.exponentials(load8(row + n) - top)
+            if n + 8 > count { e.replace(with: 0, where: Lanes<R>(0, 1, 2, 3, 4, 5, 6, 7) .>= splat(R(count - n))) }
+            store8(e, row + n)
+            totals += e
+            n += 8
         }
-        let norm = 1 / total
-        for n in 0...m { row[n] *= norm }
+        let norm = splat(1 / totals.sum())
+        n = 0
+        while n < count { store8(load8(row + n) * norm, row + n); n += 8 }
+        if n < end { (row + n).update(repeating: 0, count: end - n) }
     }
 
-    /// o0 = Σ_{n ≤ m0} w0[n] x_n and o1 = Σ_{n ≤ m1} w1[n] x_n (m0 ≤ m1 ≤ m0 + 1; x_n = rows + n·stride, one head's
-    /// d_h coordinates), each sum in order n = 0, 1, … from zero. When m1 = m0 the two are the same query.
-    func weightedRows(_ w0: UnsafePointer<R>, _ w1: UnsafePointer<R>, through m0: Int, _ m1: Int, rows x: UnsafePointer<R>,
-                      stride: Int, into o0: UnsafeMutablePointer<R>, _ o1: UnsafeMutablePointer<R>) {
+    /// outputs[j] = Σ_{n < keys} weights[j][n] · x_n (x_n = x + n·stride, one head's d_h coordinates), each sum in
+    /// order n = 0, 1, … from zero. Repeated entries of a block (past its last query) compute and store the same.
+    func weightedRows(_ weights: Four<UnsafePointer<R>>, keys: Int, rows x: UnsafePointer<R>, stride: Int,
+                      into outputs: Four<UnsafeMutablePointer<R>>) {
         let dh = shape.headDim
         guard dh == 16 else {
-            for c in 0..<dh {
-                var s0: R = 0, s1: R = 0
-                for n in 0...m0 { s0 += w0[n] * x[n * stride + c]; s1 += w1[n] * x[n * stride + c] }
-                if m1 > m0 { s1 += w1[m1] * x[m1 * stride + c] }
-                o0[c] = s0
-                o1[c] = s1
+            for j in 0..<4 {
+                for c in 0..<dh {
+                    var s: R = 0
+                    for n in 0..<keys { s += weights[j][n] * x[n * stride + c] }
+                    outputs[j][c] = s
+                }
             }
             return
         }
-        var a0 = SIMD4<R>(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
-        for n in 0...m0 {
-            let xr = x + n &* stride, s = splat(w0[n]), u = splat(w1[n])
-            let x0 = load4(xr), x1 = load4(xr + 4), x2 = load4(xr + 8), x3 = load4(xr + 12)
-            a0 += s * x0; a1 += s * x1; a2 += s * x2; a3 += s * x3
-            b0 += u * x0; b1 += u * x1; b2 += u * x2; b3 += u * x3
+        let (w0, w1, w2, w3) = (weights[0], weights[1], weights[2], weights[3])
+        var a0 = Lanes<R>(), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, e0 = a0, e1 = a0
+        for n in 0..<keys {
+            let xr = x + n &* stride, x0 = load8(xr), x1 = load8(xr + 8)
+            var s = splat(w0[n]); a0 += s * x0; a1 += s * x1
+            s = splat(w1[n]); b0 += s * x0; b1 += s * x1
+            s = splat(w2[n]); c0 += s * x0; c1 += s * x1
+            s = splat(w3[n]); e0 += s * x0; e1 += s * x1
         }
-        if m1 > m0 {
-            let xr = x + m1 * stride, u = splat(w1[m1])
-            b0 += u * load4(xr); b1 += u * load4(xr + 4); b2 += u * load4(xr + 8); b3 += u * load4(xr + 12)
-        }
-        store4(a0, o0); store4(a1, o0 + 4); store4(a2, o0 + 8); store4(a3, o0 + 12)
-        store4(b0, o1); store4(b1, o1 + 4); store4(b2, o1 + 8); store4(b3, o1 + 12)
+        store8(a0, outputs[0]); store8(a1, outputs[0] + 8); store8(b0, outputs[1]); store8(b1, outputs[1] + 8)
+        store8(c0, outputs[2]); store8(c1, outputs[2] + 8); store8(e0, outputs[3]); store8(e1, outputs[3] + 8)
+    }
+}
+
+/// Four queries m₀ … m₀+3 of a sequence of `length` tokens; past the last token the block repeats it (`count` says
+/// how many are distinct).
+struct QueryBlock {
+    let queries: Four<Int>
+    let count: Int
+    /// Keys any query of the block sees: 0 ..< keys.
+    let keys: Int
+
+    init(first m: Int, length t: Int) {
+        queries = Four { min(m + $0, t - 1) }
+        count = min(4, t - m)
+        keys = min(m + 4, t)
+    }
+
+    subscript(i: Int) -> Int { queries[i] }
+    /// Entries of a probability row that are valid after the softmax: keys rounded up to whole blocks of eight.
+    var span: Int { (keys + 7) / 8 * 8 }
+    func map<T>(_ f: (Int) -> T) -> Four<T> { Four { f(queries[$0]) } }
+}
+
+/// Four values, without an array's allocation.
+struct Four<T> {
+    private let a: T, b: T, c: T, d: T
+    init(_ make: (Int) -> T) { a = make(0); b = make(1); c = make(2); d = make(3) }
+    subscript(i: Int) -> T {
+        switch i { case 0: a; case 1: b; case 2: c; default: d }
     }
 }

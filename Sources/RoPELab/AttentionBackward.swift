@@ -1,9 +1,8 @@
 // Causal softmax attention, backward. With g_m = ∂L/∂o_m (dAttended), for each head:
 //     ∂L/∂p_mn = g_m · v_n,   ∂L/∂s_mn = p_mn (∂L/∂p_mn − Σ_n' p_mn' ∂L/∂p_mn') · 1/√d_h   (softmax, then the scale),
 //     ∂L/∂q_m = Σ_{n ≤ m} ∂L/∂s_mn k_n,   ∂L/∂k_n = Σ_{m ≥ n} ∂L/∂s_mn q_m,   ∂L/∂v_n = Σ_{m ≥ n} p_mn g_m.
-// The q gradients run over keys with two queries in registers, the k and v gradients over queries with one key's
-// two sums in registers. Every sum keeps the order of the one-query-at-a-time loop (n ascending for q, m ascending
-// for k and v, Σ_n' ascending), so the gradients are the same bits as before.
+// The q gradients go four queries at a time over the block's keys (p_mn is an exact zero past m, so is ∂L/∂s_mn),
+// the k and v gradients two keys at a time over the queries. Every sum has a fixed order.
 
 extension Transformer {
     /// Gradients of the rotated q and k and of v from dAttended, through softmax and the causal mask.
@@ -11,61 +10,77 @@ extension Transformer {
         let d = shape.dModel, dh = shape.headDim, ts = Self.keyStride(t)
         let scale = 1 / R(dh).squareRoot()
         let qp = q[l].pointer, kp = k[l].pointer, dop = dAttended.pointer, ds = dScores.pointer
-        let d0 = dRows.pointer, d1 = dRows.pointer + ts
         for h in 0..<shape.heads {
             let vT = valuesT[l].pointer + h * dh * ts, rows = probs[l].pointer + h * t * ts
             var m = 0
             while m < t {
-                let m1 = min(m + 1, t - 1)
-                // ∂L/∂p for two queries at once (scale 1 is exact), then each query's softmax backward.
-                scores(dop + m * d + h * dh, dop + m1 * d + h * dh, keysT: vT, stride: ts, keys: m1 + 1, scale: 1,
-                       into: d0, d1)
-                softmaxBackward(rows + m * ts, d0, through: m, scale: scale, into: ds + m * ts)
-                if m1 != m { softmaxBackward(rows + m1 * ts, d1, through: m1, scale: scale, into: ds + m1 * ts) }
-                weightedRows(ds + m * ts, ds + m1 * ts, through: m, m1, rows: kp + h * dh, stride: d,
-                             into: dq.pointer + m * d + h * dh, dq.pointer + m1 * d + h * dh)
-                m += 2
+                let block = QueryBlock(first: m, length: t)
+                let dp = Four { dRows.pointer + $0 * ts }
+                // ∂L/∂p for four queries at once (scale 1 is exact), then each query's softmax backward.
+                scores(block.map { UnsafePointer(dop + $0 * d + h * dh) }, keysT: vT, stride: ts, keys: block.keys, scale: 1, into: dp)
+                for i in 0..<block.count {
+                    softmaxBackward(rows + block[i] * ts, dp[i], span: block.span, scale: scale, into: ds + block[i] * ts)
+                }
+                weightedRows(block.map { UnsafePointer(ds + $0 * ts) }, keys: block.keys, rows: kp + h * dh, stride: d,
+                             into: block.map { dq.pointer + $0 * d + h * dh })
+                m += 4
             }
-            for n in 0..<t {
-                weightedColumns(n, length: t, rows + n, ds + n, stride: ts, dop + h * dh, qp + h * dh, rowStride: d,
-                                into: dv.pointer + n * d + h * dh, dk.pointer + n * d + h * dh)
+            var n = 0
+            while n < t {
+                weightedColumns(n, length: t, rows, ds, stride: ts, dop + h * dh, qp + h * dh, rowStride: d,
+                                into: dv.pointer + h * dh, dk.pointer + h * dh)
+                n += 2
             }
         }
     }
 
-    /// out[n] = p[n] (dp[n] − Σ_{n' ≤ m} p[n'] dp[n']) · scale for n ≤ m, the inner sum in order n' = 0, 1, ….
-    func softmaxBackward(_ p: UnsafePointer<R>, _ dp: UnsafePointer<R>, through m: Int, scale: R,
+    /// out[n] = p[n] (dp[n] − Σ_n' p[n'] dp[n']) · scale for n < span, eight at a time, the inner sum in eight lanes
+    /// added lane 0 + … + lane 7. Past the query, p is an exact zero, and so is out.
+    func softmaxBackward(_ p: UnsafePointer<R>, _ dp: UnsafePointer<R>, span: Int, scale: R,
                          into out: UnsafeMutablePointer<R>) {
-        var inner: R = 0
-        for n in 0...m { inner += p[n] * dp[n] }
-        for n in 0...m { out[n] = p[n] * (dp[n] - inner) * scale }
+        var lanes = Lanes<R>(), n = 0
+        while n < span { lanes += load8(p + n) * load8(dp + n); n += 8 }
+        let inner = splat(lanes.sum()), sc = splat(scale)
+        n = 0
+        while n < span { store8(load8(p + n) * (load8(dp + n) - inner) * sc, out + n); n += 8 }
     }
 
-    /// For key n: a = Σ_{m = n}^{t−1} w0[m·stride] x_m and b = Σ_m w1[m·stride] y_m (x_m = x + m·rowStride, one
-    /// head's coordinates), each in order m = n, n+1, … from zero.
+    /// For keys n and n + 1 (if any): a_j = Σ_{m ≥ j} w0[m·stride + j] x_m and b_j = Σ_{m ≥ j} w1[m·stride + j] y_m
+    /// (x_m = x + m·rowStride, one head's coordinates), each in order m = j, j+1, … from zero, into row j of `a`
+    /// and `b` (rows of `rowStride`).
     func weightedColumns(_ n: Int, length t: Int, _ w0: UnsafePointer<R>, _ w1: UnsafePointer<R>, stride: Int,
                          _ x: UnsafePointer<R>, _ y: UnsafePointer<R>, rowStride: Int,
                          into a: UnsafeMutablePointer<R>, _ b: UnsafeMutablePointer<R>) {
         let dh = shape.headDim
-        guard dh == 16 else {
-            for c in 0..<dh {
-                var sa: R = 0, sb: R = 0
-                for m in n..<t {
-                    sa += w0[m * stride] * x[m * rowStride + c]
-                    sb += w1[m * stride] * y[m * rowStride + c]
+        guard dh == 16, n + 1 < t else {
+            for j in n..<min(n + 2, t) {
+                for c in 0..<dh {
+                    var sa: R = 0, sb: R = 0
+                    for m in j..<t {
+                        sa += w0[m * stride + j] * x[m * rowStride + c]
+                        sb += w1[m * stride + j] * y[m * rowStride + c]
+                    }
+                    a[j * rowStride + c] = sa
+                    b[j * rowStride + c] = sb
                 }
-                a[c] = sa
-                b[c] = sb
             }
             return
         }
-        var a0 = SIMD4<R>(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
-        for m in n..<t {
-            let xr = x + m &* rowStride, yr = y + m &* rowStride, s = splat(w0[m &* stride]), u = splat(w1[m &* stride])
-            a0 += s * load4(xr); a1 += s * load4(xr + 4); a2 += s * load4(xr + 8); a3 += s * load4(xr + 12)
-            b0 += u * load4(yr); b1 += u * load4(yr + 4); b2 += u * load4(yr + 8); b3 += u * load4(yr + 12)
+        // Key n's first term (m = n), then both keys over m = n + 1 ..< t.
+        var xr = x + n &* rowStride, yr = y + n &* rowStride
+        var s = splat(w0[n &* stride &+ n]), u = splat(w1[n &* stride &+ n])
+        var a0 = s * load8(xr), a1 = s * load8(xr + 8), b0 = u * load8(yr), b1 = u * load8(yr + 8)
+        var c0 = Lanes<R>(), c1 = c0, e0 = c0, e1 = c0
+        for m in (n + 1)..<t {
+            xr = x + m &* rowStride; yr = y + m &* rowStride
+            let x0 = load8(xr), x1 = load8(xr + 8), y0 = load8(yr), y1 = load8(yr + 8), wr = m &* stride &+ n
+            s = splat(w0[wr]); u = splat(w1[wr])
+            a0 += s * x0; a1 += s * x1; b0 += u * y0; b1 += u * y1
+            s = splat(w0[wr + 1]); u = splat(w1[wr + 1])
+            c0 += s * x0; c1 += s * x1; e0 += u * y0; e1 += u * y1
         }
-        store4(a0, a); store4(a1, a + 4); store4(a2, a + 8); store4(a3, a + 12)
-        store4(b0, b); store4(b1, b + 4); store4(b2, b + 8); store4(b3, b + 12)
+        let r0 = n * rowStride, r1 = r0 + rowStride
+        store8(a0, a + r0); store8(a1, a + r0 + 8); store8(b0, b + r0); store8(b1, b + r0 + 8)
+        store8(c0, a + r1); store8(c1, a + r1 + 8); store8(e0, b + r1); store8(e1, b + r1 + 8)
     }
 }

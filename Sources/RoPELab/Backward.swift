@@ -1,8 +1,8 @@
 import Foundation
 import RoPE
 
-// Loss and backward pass of one sequence. Weight gradients are Xᵀ·dY (accumulateWeightGradient); input gradients
-// are dY·Wᵀ, read from the transposed copy of the weights that `transposeWeights` makes once per optimiser step.
+// Loss and backward pass of one sequence. Weight gradients are Xᵀ·dY, with Xᵀ copied out of the workspace; input
+// gradients are dY·Wᵀ, with Wᵀ from the copy `transposeWeights` makes once per optimiser step. Both are `matmul`s.
 
 extension Transformer {
     /// Mean cross-entropy over the positions with weight > 0 (weights[i] scores the prediction of targets[i] from
@@ -58,37 +58,51 @@ extension Transformer {
                   gradient: UnsafeMutablePointer<R>) {
         precondition(scheme.relativeMap == nil, "relative-position maps are for inference only")
         let t = tokens.count, d = shape.dModel, f = shape.hidden, vsize = shape.vocabulary, lay = layout
-        let wt = transposed.pointer, ix = index
-        accumulateTransposedWeightGradient(af.pointer, dlogits.pointer, gradient + lay.output, rows: t, k: d, n: vsize,
-                                           scratch: outputGradientT.pointer, index: ix)
-        matmulTransposedWeights(dlogits.pointer, wt + lay.output, da.pointer, rows: t, k: d, n: vsize, accumulate: false)
+        let wt = transposed.pointer
+        /// dW[k × n] += Xᵀ·dY for X [t × k], dY [t × n]: Xᵀ is copied out once, then each element of dW adds its
+        /// products in order t = 0, 1, … (`sparse`: X is a ReLU output, its zeros are left out).
+        func addWeightGradient(_ x: UnsafePointer<R>, _ dy: UnsafePointer<R>, _ dw: UnsafeMutablePointer<R>, k: Int, n: Int,
+                               sparse: Bool = false) {
+            transpose(x, into: inputsT.pointer, rows: t, columns: k)
+            if sparse {
+                matmulSkippingZeros(inputsT.pointer, dy, dw, rows: k, k: t, n: n, index: index)
+            } else {
+                matmul(inputsT.pointer, dy, dw, rows: k, k: t, n: n, accumulate: true)
+            }
+        }
+        // The output head's gradient as its transpose (vocabulary × d_model), so that the long rows are d_model's.
+        let outT = outputGradientT.pointer
+        transpose(gradient + lay.output, into: outT, rows: d, columns: vsize)
+        addWeightGradient(dlogits.pointer, af.pointer, outT, k: vsize, n: d)
+        transpose(outT, into: gradient + lay.output, rows: vsize, columns: d)
+        matmul(dlogits.pointer, wt + lay.output, da.pointer, rows: t, k: vsize, n: d)
         rmsNormBackward(x: xout.pointer, inv: invf.pointer, gain: parameters + lay.finalGain, dOut: da.pointer,
                         dGain: gradient + lay.finalGain, dx: dx.pointer, accumulate: false, rows: t)
         for l in stride(from: shape.layers - 1, through: 0, by: -1) {
             // MLP: x_out = x_mid + relu(a2 W1) W2. u is about half zeros: left out of W2's gradient.
-            accumulateWeightGradient(u[l].pointer, dx.pointer, gradient + lay.w2[l], rows: t, k: f, n: d, sparse: true, index: ix)
-            matmulTransposedWeights(dx.pointer, wt + lay.w2[l], dh.pointer, rows: t, k: f, n: d, accumulate: false)
+            addWeightGradient(u[l].pointer, dx.pointer, gradient + lay.w2[l], k: f, n: d, sparse: true)
+            matmul(dx.pointer, wt + lay.w2[l], dh.pointer, rows: t, k: d, n: f)
             let hp = hpre[l].pointer, dhp = dh.pointer
             for i in 0..<(t * f) where hp[i] <= 0 { dhp[i] = 0 }
-            accumulateWeightGradient(a2[l].pointer, dh.pointer, gradient + lay.w1[l], rows: t, k: d, n: f, sparse: false, index: ix)
-            matmulTransposedWeights(dh.pointer, wt + lay.w1[l], da.pointer, rows: t, k: d, n: f, accumulate: false)
+            addWeightGradient(a2[l].pointer, dh.pointer, gradient + lay.w1[l], k: d, n: f)
+            matmul(dh.pointer, wt + lay.w1[l], da.pointer, rows: t, k: f, n: d)
             dxmid.pointer.update(from: dx.pointer, count: t * d)
             rmsNormBackward(x: xmid[l].pointer, inv: inv2[l].pointer, gain: parameters + lay.gain2[l], dOut: da.pointer,
                             dGain: gradient + lay.gain2[l], dx: dxmid.pointer, accumulate: true, rows: t)
             // Attention: x_mid = x_in + attended Wo
-            accumulateWeightGradient(attended[l].pointer, dxmid.pointer, gradient + lay.wo[l], rows: t, k: d, n: d,
-                                     sparse: false, index: ix)
-            matmulTransposedWeights(dxmid.pointer, wt + lay.wo[l], dAttended.pointer, rows: t, k: d, n: d, accumulate: false)
+            addWeightGradient(attended[l].pointer, dxmid.pointer, gradient + lay.wo[l], k: d, n: d)
+            matmul(dxmid.pointer, wt + lay.wo[l], dAttended.pointer, rows: t, k: d, n: d)
             attentionBackward(layer: l, length: t)
             ablate(dq.pointer, rows: t, pairs: scheme.ablatedPairs)
             rotate(dq.pointer, rows: t, table: table, inverse: true)
             rotate(dk.pointer, rows: t, table: table, inverse: true)
+            transpose(a1[l].pointer, into: inputsT.pointer, rows: t, columns: d)
             for (dy, offset) in [(dq, lay.wq[l]), (dk, lay.wk[l]), (dv, lay.wv[l])] {
-                accumulateWeightGradient(a1[l].pointer, dy.pointer, gradient + offset, rows: t, k: d, n: d, sparse: false, index: ix)
+                matmul(inputsT.pointer, dy.pointer, gradient + offset, rows: d, k: t, n: d, accumulate: true)
             }
-            matmulTransposedWeights(dq.pointer, wt + lay.wq[l], da.pointer, rows: t, k: d, n: d, accumulate: false)
-            matmulTransposedWeights(dk.pointer, wt + lay.wk[l], da.pointer, rows: t, k: d, n: d, accumulate: true)
-            matmulTransposedWeights(dv.pointer, wt + lay.wv[l], da.pointer, rows: t, k: d, n: d, accumulate: true)
+            matmul(dq.pointer, wt + lay.wq[l], da.pointer, rows: t, k: d, n: d)
+            matmul(dk.pointer, wt + lay.wk[l], da.pointer, rows: t, k: d, n: d, accumulate: true)
+            matmul(dv.pointer, wt + lay.wv[l], da.pointer, rows: t, k: d, n: d, accumulate: true)
             dx.pointer.update(from: dxmid.pointer, count: t * d)
             rmsNormBackward(x: xin[l].pointer, inv: inv1[l].pointer, gain: parameters + lay.gain1[l], dOut: da.pointer,
                             dGain: gradient + lay.gain1[l], dx: dx.pointer, accumulate: true, rows: t)

@@ -4,16 +4,47 @@ import Foundation
 public protocol LabFloat: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
     static func exponential(_ x: Self) -> Self
     static func logarithm(_ x: Self) -> Self
+    /// e^x lane by lane for the softmax's x = s − max s ≤ 0 (down to where e^x is below the smallest normal).
+    static func exponentials(_ x: SIMD8<Self>) -> SIMD8<Self>
 }
 
 extension Float: LabFloat {
     @inlinable public static func exponential(_ x: Float) -> Float { expf(x) }
     @inlinable public static func logarithm(_ x: Float) -> Float { logf(x) }
+
+    /// Cephes' expf, eight lanes at once with adds and multiplies only (so the same bits on every x86-64, with or
+    /// without AVX2): x = n·ln 2 + r with n = round(x / ln 2), |r| ≤ ln 2 / 2, ln 2 split in two constants so that r
+    /// keeps its low bits; e^r ≈ 1 + r + r²·P(r) with Cephes' degree-5 P (within 2 ulp of e^r on that interval); then
+    /// 2ⁿ is made by writing n + 127 into the exponent bits. x is first clamped to [−87.3, 88.3], where n stays
+    /// within the normal exponents (e^−87.3 ≈ 1.2·10⁻³⁸ stands in for anything smaller).
+    public static func exponentials(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        let x = pointwiseMin(pointwiseMax(x, SIMD8(repeating: -87.3)), SIMD8(repeating: 88.3))
+        // Adding 1.5·2²³ rounds x/ln 2 to an integer (ties to even) and leaves it in the low mantissa bits.
+        let magic = SIMD8<Float>(repeating: 12_582_912)
+        let shifted = x * 1.442_695_04 + magic
+        let n = shifted - magic
+        let r = x - n * 0.693_359_375 - n * -2.121_944_4e-4
+        var p = SIMD8<Float>(repeating: 1.987_569_15e-4)
+        p = p * r + 1.398_199_95e-3
+        p = p * r + 8.333_451_9e-3
+        p = p * r + 4.166_579_59e-2
+        p = p * r + 1.666_666_55e-1
+        p = p * r + 5.000_000_12e-1
+        let er = p * (r * r) + r + 1
+        let bits = (unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &- 0x4B40_0000 &+ 127) &<< 23
+        return er * unsafeBitCast(bits, to: SIMD8<Float>.self)
+    }
 }
 
 extension Double: LabFloat {
     @inlinable public static func exponential(_ x: Double) -> Double { exp(x) }
     @inlinable public static func logarithm(_ x: Double) -> Double { log(x) }
+    /// libm's exp, lane by lane (Double is for the gradient checks, where speed does not matter).
+    public static func exponentials(_ x: SIMD8<Double>) -> SIMD8<Double> {
+        var out = x
+        for i in 0..<8 { out[i] = exp(x[i]) }
+        return out
+    }
 }
 
 /// A fixed-size scratch buffer, allocated once and reused for every sequence (no allocation in the inner loops).

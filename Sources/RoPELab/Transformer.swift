@@ -28,6 +28,8 @@ public final class Transformer<R: LabFloat> {
     let transposed: Buffer<R>
     /// The output head's gradient, transposed (vocabulary × d_model), while a sequence adds to it.
     let outputGradientT: Buffer<R>
+    /// One layer input, transposed (its width × T), for a weight gradient Xᵀ·dY.
+    let inputsT: Buffer<R>
     /// Index lists of the kernels (non-zero entries, lanes).
     let index: UnsafeMutablePointer<Int>
 
@@ -45,10 +47,11 @@ public final class Transformer<R: LabFloat> {
         xout = Buffer(t * d); invf = Buffer(t); af = Buffer(t * d); logits = Buffer(t * shape.vocabulary)
         dx = Buffer(t * d); dxmid = Buffer(t * d); da = Buffer(t * d); dq = Buffer(t * d); dk = Buffer(t * d)
         dv = Buffer(t * d); dAttended = Buffer(t * d); dh = Buffer(t * f); dlogits = Buffer(t * shape.vocabulary)
-        dScores = Buffer(t * ts); dRows = Buffer(2 * ts)
+        dScores = Buffer(t * ts); dRows = Buffer(4 * ts)
         relativeCos = Buffer(shape.pairs * (ts + 16)); relativeSin = Buffer(shape.pairs * (ts + 16))
         transposed = Buffer(shape.parameterCount)
         outputGradientT = Buffer(shape.vocabulary * d)
+        inputsT = Buffer(max(d, f, shape.vocabulary) * t)
         let indexCount = 16 + max(t, f, d, shape.vocabulary)
         index = .allocate(capacity: indexCount)
         index.initialize(repeating: 0, count: indexCount)
