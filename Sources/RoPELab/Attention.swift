@@ -99,18 +99,18 @@ extension Transformer {
     func softmax(_ row: UnsafeMutablePointer<R>, through m: Int, zeroingTo end: Int) {
         let count = m + 1, full = count / 8 * 8
         var lanes = Lanes<R>(repeating: -R.infinity), n = 0
-        while n < full { lanes = pointwiseMax(lanes, load8(row + n)); n += 8 }
-        var best = lanes.max()
+        while n < full { lanes = R.lanewiseMax(lanes, load8(row + n)); n += 8 }
+        var best = lanes[0]
+        for i in 1..<8 { best = max(best, lanes[i]) }
         for n in full..<count { best = max(best, row[n]) }
         let top = splat(best)
         var totals = Lanes<R>()
         n = 0
         while n < count {
-            // The last block's lanes past m are set to zero (their scores are not this query's).
-            var e = R.exponentials(load8(row + n) - top)
-            if n + 8 > count { e.replace(with: 0, where: Lanes<R>(0, 1, 2, 3, 4, 5, 6, 7) .>= splat(R(count - n))) }
-            store8(e, row + n)
-            totals += e
+            store8(R.exponentials(load8(row + n) - top), row + n)
+            // In the last block, the lanes past m are not this query's keys.
+            for i in count..<max(count, n + 8) { row[i] = 0 }
+            totals += load8(row + n)
             n += 8
         }
         let norm = splat(1 / totals.sum())

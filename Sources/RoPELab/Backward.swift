@@ -1,8 +1,8 @@
 import Foundation
 import RoPE
 
-// Loss and backward pass of one sequence. Weight gradients are Xᵀ·dY, with Xᵀ copied out of the workspace; input
-// gradients are dY·Wᵀ, with Wᵀ from the copy `transposeWeights` makes once per optimiser step. Both are `matmul`s.
+// Loss and backward pass of one sequence. Weight gradients are Xᵀ·dY, input gradients dY·Wᵀ with Wᵀ from the copy
+// `transposeWeights` makes once per optimiser step; both are `matmul`s.
 
 extension Transformer {
     /// Mean cross-entropy over the positions with weight > 0 (weights[i] scores the prediction of targets[i] from
@@ -24,17 +24,24 @@ extension Transformer {
         let t = tokens.count, vsize = shape.vocabulary
         var total: R = 0
         let lg = logits.pointer, dl = dlogits.pointer
+        let e = logitScratch.pointer
         for i in 0..<t {
             let row = lg + i * vsize, drow = dl + i * vsize
             let w = weights[i]
             guard w != 0 else { drow.update(repeating: 0, count: vsize); continue }
             var best = -R.infinity
             for j in 0..<vsize { best = max(best, row[j]) }
-            var sum: R = 0
-            for j in 0..<vsize { let e = R.exponential(row[j] - best); drow[j] = e; sum += e }
+            // e^(logit − best) eight at a time (the last block reads past the row: those lanes are set to zero).
+            var n = 0
+            while n < vsize { store8(R.exponentials(load8(row + n) - splat(best)), e + n); n += 8 }
+            for j in vsize..<n { e[j] = 0 }
+            var totals = Lanes<R>()
+            n = 0
+            while n < vsize { totals += load8(e + n); n += 8 }
+            let sum = totals.sum()
             total += w * (R.logarithm(sum) + best - row[targets[i]])
             let g = w / (sum * normalizer)
-            for j in 0..<vsize { drow[j] *= g }
+            for j in 0..<vsize { drow[j] = e[j] * g }
             drow[targets[i]] -= w / normalizer
         }
         if let gradient { backward(tokens: tokens, parameters: parameters, scheme: scheme, table: table, gradient: gradient) }
@@ -59,16 +66,9 @@ extension Transformer {
         precondition(scheme.relativeMap == nil, "relative-position maps are for inference only")
         let t = tokens.count, d = shape.dModel, f = shape.hidden, vsize = shape.vocabulary, lay = layout
         let wt = transposed.pointer
-        /// dW[k × n] += Xᵀ·dY for X [t × k], dY [t × n]: Xᵀ is copied out once, then each element of dW adds its
-        /// products in order t = 0, 1, … (`sparse`: X is a ReLU output, its zeros are left out).
-        func addWeightGradient(_ x: UnsafePointer<R>, _ dy: UnsafePointer<R>, _ dw: UnsafeMutablePointer<R>, k: Int, n: Int,
-                               sparse: Bool = false) {
-            transpose(x, into: inputsT.pointer, rows: t, columns: k)
-            if sparse {
-                matmulSkippingZeros(inputsT.pointer, dy, dw, rows: k, k: t, n: n, index: index)
-            } else {
-                matmul(inputsT.pointer, dy, dw, rows: k, k: t, n: n, accumulate: true)
-            }
+        /// dW[k × n] += Xᵀ·dY for X [t × k], dY [t × n], each element of dW adding its products in order t = 0, 1, ….
+        func addWeightGradient(_ x: UnsafePointer<R>, _ dy: UnsafePointer<R>, _ dw: UnsafeMutablePointer<R>, k: Int, n: Int) {
+            matmul(x, dy, dw, rows: k, k: t, n: n, accumulate: true, xTransposed: true)
         }
         // The output head's gradient as its transpose (vocabulary × d_model), so that the long rows are d_model's.
         let outT = outputGradientT.pointer
@@ -79,8 +79,8 @@ extension Transformer {
         rmsNormBackward(x: xout.pointer, inv: invf.pointer, gain: parameters + lay.finalGain, dOut: da.pointer,
                         dGain: gradient + lay.finalGain, dx: dx.pointer, accumulate: false, rows: t)
         for l in stride(from: shape.layers - 1, through: 0, by: -1) {
-            // MLP: x_out = x_mid + relu(a2 W1) W2. u is about half zeros: left out of W2's gradient.
-            addWeightGradient(u[l].pointer, dx.pointer, gradient + lay.w2[l], k: f, n: d, sparse: true)
+            // MLP: x_out = x_mid + relu(a2 W1) W2.
+            addWeightGradient(u[l].pointer, dx.pointer, gradient + lay.w2[l], k: f, n: d)
             matmul(dx.pointer, wt + lay.w2[l], dh.pointer, rows: t, k: d, n: f)
             let hp = hpre[l].pointer, dhp = dh.pointer
             for i in 0..<(t * f) where hp[i] <= 0 { dhp[i] = 0 }
@@ -96,10 +96,9 @@ extension Transformer {
             ablate(dq.pointer, rows: t, pairs: scheme.ablatedPairs)
             rotate(dq.pointer, rows: t, table: table, inverse: true)
             rotate(dk.pointer, rows: t, table: table, inverse: true)
-            transpose(a1[l].pointer, into: inputsT.pointer, rows: t, columns: d)
-            for (dy, offset) in [(dq, lay.wq[l]), (dk, lay.wk[l]), (dv, lay.wv[l])] {
-                matmul(inputsT.pointer, dy.pointer, gradient + offset, rows: d, k: t, n: d, accumulate: true)
-            }
+            addWeightGradient(a1[l].pointer, dq.pointer, gradient + lay.wq[l], k: d, n: d)
+            addWeightGradient(a1[l].pointer, dk.pointer, gradient + lay.wk[l], k: d, n: d)
+            addWeightGradient(a1[l].pointer, dv.pointer, gradient + lay.wv[l], k: d, n: d)
             matmul(dq.pointer, wt + lay.wq[l], da.pointer, rows: t, k: d, n: d)
             matmul(dk.pointer, wt + lay.wk[l], da.pointer, rows: t, k: d, n: d, accumulate: true)
             matmul(dv.pointer, wt + lay.wv[l], da.pointer, rows: t, k: d, n: d, accumulate: true)

@@ -6,6 +6,9 @@ public protocol LabFloat: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
     static func logarithm(_ x: Self) -> Self
     /// e^x lane by lane for the softmax's x = s − max s ≤ 0 (down to where e^x is below the smallest normal).
     static func exponentials(_ x: SIMD8<Self>) -> SIMD8<Self>
+    /// The larger of a and b, lane by lane. (A requirement, so that each type uses its own vector compare: the
+    /// standard library's generic comparisons of SIMD lanes compile to one lane at a time.)
+    static func lanewiseMax(_ a: SIMD8<Self>, _ b: SIMD8<Self>) -> SIMD8<Self>
 }
 
 extension Float: LabFloat {
@@ -17,8 +20,14 @@ extension Float: LabFloat {
     /// keeps its low bits; e^r ≈ 1 + r + r²·P(r) with Cephes' degree-5 P (within 2 ulp of e^r on that interval); then
     /// 2ⁿ is made by writing n + 127 into the exponent bits. x is first clamped to [−87.3, 88.3], where n stays
     /// within the normal exponents (e^−87.3 ≈ 1.2·10⁻³⁸ stands in for anything smaller).
-    public static func exponentials(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let x = pointwiseMin(pointwiseMax(x, SIMD8(repeating: -87.3)), SIMD8(repeating: 88.3))
+    @inlinable public static func lanewiseMax(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        a.replacing(with: b, where: b .> a)
+    }
+
+    @inlinable public static func exponentials(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        var x = x
+        x.replace(with: -87.3, where: x .< -87.3)
+        x.replace(with: 88.3, where: x .> 88.3)
         // Adding 1.5·2²³ rounds x/ln 2 to an integer (ties to even) and leaves it in the low mantissa bits.
         let magic = SIMD8<Float>(repeating: 12_582_912)
         let shifted = x * 1.442_695_04 + magic
@@ -39,6 +48,9 @@ extension Float: LabFloat {
 extension Double: LabFloat {
     @inlinable public static func exponential(_ x: Double) -> Double { exp(x) }
     @inlinable public static func logarithm(_ x: Double) -> Double { log(x) }
+    @inlinable public static func lanewiseMax(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> {
+        a.replacing(with: b, where: b .> a)
+    }
     /// libm's exp, lane by lane (Double is for the gradient checks, where speed does not matter).
     public static func exponentials(_ x: SIMD8<Double>) -> SIMD8<Double> {
         var out = x

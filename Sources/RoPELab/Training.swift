@@ -118,7 +118,9 @@ public final class Trainer<R: LabFloat> {
         var squared = 0.0
         for x in gradient { squared += Double(x) * Double(x) }
         let clip = min(1, schedule.clip / max(squared.squareRoot(), 1e-12))
-        let c1 = 1 - pow(schedule.beta1, Double(adamStep)), c2 = 1 - pow(schedule.beta2, Double(adamStep))
+        // Bias corrections m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ), as factors: a divide and a square root per
+        // parameter are the loop's cost, so it has no other divide.
+        let step = rate / (1 - pow(schedule.beta1, Double(adamStep))), c2 = 1 / (1 - pow(schedule.beta2, Double(adamStep)))
         let b1 = schedule.beta1, b2 = schedule.beta2, eps = schedule.epsilon
         parameters.withUnsafeMutableBufferPointer { p in
             m.withUnsafeMutableBufferPointer { mp in
@@ -128,7 +130,7 @@ public final class Trainer<R: LabFloat> {
                             let gi = Double(g[i]) * clip
                             mp[i] = b1 * mp[i] + (1 - b1) * gi
                             vp[i] = b2 * vp[i] + (1 - b2) * gi * gi
-                            let update = rate * (mp[i] / c1) / ((vp[i] / c2).squareRoot() + eps)
+                            let update = step * mp[i] / ((vp[i] * c2).squareRoot() + eps)
                             p[i] -= R(update)
                         }
                     }

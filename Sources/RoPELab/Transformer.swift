@@ -22,16 +22,14 @@ public final class Transformer<R: LabFloat> {
     // Backward scratch.
     let dx: Buffer<R>, dxmid: Buffer<R>, da: Buffer<R>, dq: Buffer<R>, dk: Buffer<R>, dv: Buffer<R>, dAttended: Buffer<R>
     let dh: Buffer<R>, dlogits: Buffer<R>, dScores: Buffer<R>, dRows: Buffer<R>
+    /// One row's e^(logit − max), eight lanes at a time.
+    let logitScratch: Buffer<R>
     /// ReRoPE-style tables by relative distance, reversed ([pair][T − 1 − distance]) so keys n, n+1, … read them in order.
     let relativeCos: Buffer<R>, relativeSin: Buffer<R>
     /// Every weight matrix transposed, at its offset in the parameter layout: the backward pass reads Wᵀ row by row.
     let transposed: Buffer<R>
     /// The output head's gradient, transposed (vocabulary × d_model), while a sequence adds to it.
     let outputGradientT: Buffer<R>
-    /// One layer input, transposed (its width × T), for a weight gradient Xᵀ·dY.
-    let inputsT: Buffer<R>
-    /// Index lists of the kernels (non-zero entries, lanes).
-    let index: UnsafeMutablePointer<Int>
 
     public init(shape: ModelShape, maxLength: Int) {
         self.shape = shape
@@ -44,20 +42,16 @@ public final class Transformer<R: LabFloat> {
         attended = many(t * d); xmid = many(t * d); inv2 = many(t); a2 = many(t * d)
         hpre = many(t * f); u = many(t * f)
         keysT = many(d * ts); valuesT = many(d * ts); probs = many(h * t * ts)
-        xout = Buffer(t * d); invf = Buffer(t); af = Buffer(t * d); logits = Buffer(t * shape.vocabulary)
+        xout = Buffer(t * d); invf = Buffer(t); af = Buffer(t * d)
+        // Eight spare entries: the loss reads the last row eight logits at a time.
+        logits = Buffer(t * shape.vocabulary + 8); logitScratch = Buffer(shape.vocabulary + 8)
         dx = Buffer(t * d); dxmid = Buffer(t * d); da = Buffer(t * d); dq = Buffer(t * d); dk = Buffer(t * d)
         dv = Buffer(t * d); dAttended = Buffer(t * d); dh = Buffer(t * f); dlogits = Buffer(t * shape.vocabulary)
         dScores = Buffer(t * ts); dRows = Buffer(4 * ts)
         relativeCos = Buffer(shape.pairs * (ts + 16)); relativeSin = Buffer(shape.pairs * (ts + 16))
         transposed = Buffer(shape.parameterCount)
         outputGradientT = Buffer(shape.vocabulary * d)
-        inputsT = Buffer(max(d, f, shape.vocabulary) * t)
-        let indexCount = 16 + max(t, f, d, shape.vocabulary)
-        index = .allocate(capacity: indexCount)
-        index.initialize(repeating: 0, count: indexCount)
     }
-
-    deinit { index.deallocate() }
 
     /// Row length of the key-major buffers: T rounded up to whole blocks of 16 keys.
     static func keyStride(_ t: Int) -> Int { (t + 15) / 16 * 16 }
@@ -112,7 +106,7 @@ public final class Transformer<R: LabFloat> {
             for i in 0..<(rows * f) { up[i] = max(hp[i], 0) }
             let next = last ? xout.pointer : xin[l + 1].pointer
             (next + first * d).update(from: xm, count: rows * d)
-            matmulSkippingZeros(up, parameters + lay.w2[l], next + first * d, rows: rows, k: f, n: d, index: index)
+            matmul(up, parameters + lay.w2[l], next + first * d, rows: rows, k: f, n: d, accumulate: true)
         }
         let rows = t - firstOutput
         rmsNorm(xout.pointer + firstOutput * d, gain: parameters + lay.finalGain, out: af.pointer + firstOutput * d,
