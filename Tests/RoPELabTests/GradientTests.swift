@@ -44,41 +44,77 @@ func tinyLoss(_ model: Transformer<Double>, _ p: [Double], _ scheme: PositionSch
                                            parameters: $0.baseAddress!, scheme: scheme, gradient: nil) }
 }
 
+/// The lab's own head size (16 coordinates: the kernels' eight-lane paths), a vocabulary that is not a multiple of
+/// eight, and 13 tokens, so that the last block of four queries is partial.
+let labKernelShape = ModelShape(vocabulary: LabTasks.vocabulary, dModel: 32, heads: 2, layers: 1, hidden: 32, base: 500)
+
+/// Loss and gradient of `tokens` (each predicting the next, weights 1) against central finite differences, block by
+/// block; `every` checks every n-th parameter of a block.
+func checkGradient(_ shape: ModelShape, tokens: [Int], scheme: PositionScheme, every: Int, label: String) {
+    let targets = Array(tokens.dropFirst()) + [0]
+    let weights = tokens.indices.map { $0 == tokens.count - 1 ? 0.0 : 1 + Double($0 % 3) / 2 }
+    let model = Transformer<Double>(shape: shape, maxLength: tokens.count)
+    var p: [Double] = shape.initialParameters(seed: 11)
+    // Non-trivial gains, so the norm gradients are not a special case.
+    var rng = SplitMix64(seed: 12)
+    for (name, range) in blocks(shape) where name.contains("RMSNorm") {
+        for i in range { p[i] = 1 + 0.3 * rng.uniform() }
+    }
+    func loss(_ q: [Double], gradient: UnsafeMutablePointer<Double>? = nil) -> Double {
+        q.withUnsafeBufferPointer { model.loss(tokens: tokens, targets: targets, weights: weights, parameters: $0.baseAddress!,
+                                               scheme: scheme, gradient: gradient) }
+    }
+    var g = [Double](repeating: 0, count: p.count)
+    g.withUnsafeMutableBufferPointer { _ = loss(p, gradient: $0.baseAddress!) }
+    let h = 1e-5
+    for (name, range) in blocks(shape) {
+        var worst = 0.0, scale = 0.0
+        for i in stride(from: range.lowerBound, to: range.upperBound, by: every) {
+            var plus = p, minus = p
+            plus[i] += h
+            minus[i] -= h
+            let numeric = (loss(plus) - loss(minus)) / (2 * h)
+            worst = max(worst, abs(numeric - g[i]))
+            scale = max(scale, abs(numeric))
+        }
+        if name.contains("W_q") || name.contains("W_k"), scheme.ablatedPairs.isEmpty {
+            #expect(scale > 1e-4, "\(name): the attention logits must carry gradient")
+        }
+        #expect(worst <= 1e-7 * max(scale, 1), "\(name) [\(label)]: max |analytic − numeric| = \(worst), scale \(scale)")
+    }
+}
+
 @Suite struct GradientTests {
     @Test("backward pass equals central finite differences, every parameter of every layer",
           arguments: trainingSchemes().map(\.0))
     func gradientsMatchFiniteDifferences(schemeName: String) {
         let scheme = trainingSchemes().first { $0.0 == schemeName }!.1
-        let model = Transformer<Double>(shape: tinyShape, maxLength: 8)
-        var p: [Double] = tinyShape.initialParameters(seed: 11)
-        // Non-trivial gains, so the norm gradients are not a special case.
-        var rng = SplitMix64(seed: 12)
-        for (name, range) in blocks(tinyShape) where name.contains("RMSNorm") {
-            for i in range { p[i] = 1 + 0.3 * rng.uniform() }
-        }
-        var g = [Double](repeating: 0, count: p.count)
-        p.withUnsafeBufferPointer { pp in
-            g.withUnsafeMutableBufferPointer { gp in
-                _ = model.loss(tokens: tinyTokens, targets: tinyTargets, weights: tinyWeights, parameters: pp.baseAddress!,
-                               scheme: scheme, gradient: gp.baseAddress!)
+        checkGradient(tinyShape, tokens: tinyTokens, scheme: scheme, every: 1, label: schemeName)
+    }
+
+    @Test("the eight-lane kernels (head of 16, 29 logits, a partial block of queries) equal finite differences")
+    func vectorKernelGradientsMatchFiniteDifferences() {
+        let tokens = [3, 17, 4, 1, 25, 9, 2, 6, 28, 5, 3, 11, 8]
+        checkGradient(labKernelShape, tokens: tokens, scheme: .plain(headDim: 16, base: labKernelShape.base), every: 11,
+                      label: "lab kernels")
+    }
+
+    @Test("Float's eight-lane exp is within 2 ulp of libm's expf over the softmax's range")
+    func vectorExpMatchesLibm() {
+        var worst: Float = 0
+        var x: Float = -87
+        while x <= 10 {
+            let lanes = SIMD8<Float>((0..<8).map { x + Float($0) * 0.001 })
+            let e = Float.exponentials(lanes)
+            for i in 0..<8 {
+                let reference = Foundation.exp(Double(lanes[i]))
+                worst = max(worst, Float(abs(Double(e[i]) - reference) / reference) / Float.ulpOfOne)
             }
+            x += 0.0173
         }
-        let h = 1e-5
-        for (name, range) in blocks(tinyShape) {
-            var worst = 0.0, scale = 0.0
-            for i in range {
-                var plus = p, minus = p
-                plus[i] += h
-                minus[i] -= h
-                let numeric = (tinyLoss(model, plus, scheme) - tinyLoss(model, minus, scheme)) / (2 * h)
-                worst = max(worst, abs(numeric - g[i]))
-                scale = max(scale, abs(numeric))
-            }
-            if name.contains("W_q") || name.contains("W_k"), scheme.ablatedPairs.isEmpty {
-                #expect(scale > 1e-4, "\(name): the attention logits must carry gradient")
-            }
-            #expect(worst <= 1e-7 * max(scale, 1), "\(name) [\(schemeName)]: max |analytic − numeric| = \(worst), scale \(scale)")
-        }
+        #expect(worst <= 2, "worst error \(worst) ulp")
+        #expect(Float.exponentials(SIMD8(repeating: 0)) == SIMD8(repeating: 1))
+        #expect(Float.exponentials(SIMD8(repeating: -200)) == Float.exponentials(SIMD8(repeating: -87.3)), "clamped at −87.3")
     }
 
     @Test func relativePathEqualsRotatedPath() {
