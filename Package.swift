@@ -3,13 +3,14 @@ import Foundation
 import PackageDescription
 
 /// The lab's training kernels use 256-bit vectors (eight Floats) when the machine that builds them has AVX2, as
-/// every x86-64 server since 2013 does; elsewhere they compile for the baseline (the same code, in 128-bit halves).
-/// Only the instruction set changes, not the arithmetic: AVX2 does not bring FMA, and Swift never fuses a
-/// multiply and an add on its own, so every number the lab prints is the same bits either way. The package is
-/// built where it runs (CI and every reader build from source); a binary copied to a machine without AVX2 would not
-/// start the lab.
-let buildMachineHasAVX2 = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
-    .split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").contains("avx2") ?? false
+/// every x86-64 server since 2013 does; elsewhere, or with ROPELAB_BASELINE=1 in the environment (a binary to copy
+/// to other machines), they compile for the x86-64 baseline: the same code, in 128-bit halves. Only the
+/// instruction set changes, not the arithmetic: AVX2 does not bring FMA, and Swift never fuses a multiply and an
+/// add on its own, so every number the lab prints is the same bits either way (Benchmarks/README.md, "The lab").
+/// A local package may pass such a flag; a book's runtime depends on this one by path, which SwiftPM allows.
+let buildMachineHasAVX2 = ProcessInfo.processInfo.environment["ROPELAB_BASELINE"] == nil
+    && ((try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+        .split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").contains("avx2") ?? false)
 let labVectorSettings: [SwiftSetting] = buildMachineHasAVX2 ? [.unsafeFlags(["-Xcc", "-mavx2"])] : []
 
 let package = Package(

@@ -7,10 +7,16 @@ Swift's (so both run the same model and step); then times forward + backward + A
 Prints `numpy_step_s SECONDS` (CPU seconds per step, best of 3).
 """
 import json
+import os
 import sys
 import time
 
-import numpy as np
+# One BLAS thread, as Swift's step uses one core (bench.py sets these too); process_time would otherwise also count
+# the idle spinning of a second BLAS thread.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+import numpy as np  # noqa: E402 (after the thread settings, which NumPy reads when it loads BLAS)
 
 F = np.float32
 

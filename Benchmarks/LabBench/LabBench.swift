@@ -6,7 +6,8 @@ import RoPELab
 //   lab-bench speed STEPS   one model, one thread: seconds of CPU per training step of the lab's recipe
 //   lab-bench dump PATH     initial weights, one batch, and the loss and gradient Swift computes for it (JSON), so
 //                           that Benchmarks/numpy_lab.py can check it runs the same model and step before timing it
-//   lab-bench lab           the whole lab (every seed, method and length), as the chapter runs it
+//   lab-bench lab           the whole lab (every seed, method and length), as the chapter runs it, and a digest of
+//                           every number it computed
 
 let config = Lab.Configuration.standard
 let shape = config.shape
@@ -56,6 +57,10 @@ case "lab":
     print("bench: lab.train_s \(String(format: "%.2f", r.wallSeconds)) s")
     print("bench: lab.cpu_s \(String(format: "%.2f", r.cpuSeconds)) s")
     print("bench: lab.trained_tokens \(r.trainedTokens)")
+    // Every number the lab computed, as shortest round-trip decimals, hashed (FNV-1a): equal digests mean equal
+    // bits, e.g. between a build with AVX2 and one with ROPELAB_BASELINE=1.
+    let digest = String(describing: r.seeds).utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+    print("bench: lab.results_digest \(String(digest, radix: 16))")
 default:
     let steps = arguments.count > 2 ? Int(arguments[2])! : 40
     let best = Lab.secondsPerTrainingStep(config, steps: steps)
