@@ -6,7 +6,7 @@ import RoPE
 /// is single-threaded and seeded, so every number is the same run after run.
 public enum Lab {
     public struct Configuration: Sendable {
-        public var seeds: [UInt64] = [1, 2, 3]
+        public var seeds: [UInt64] = [1, 2, 3, 4, 5]
         public var trainLength = 64
         public var scales = [1, 2, 4, 8]
         public var steps = 600
