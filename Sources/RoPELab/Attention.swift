@@ -94,27 +94,12 @@ extension Transformer {
         }
     }
 
-    /// row[0...m] ← softmax(row[0...m]), and row[m+1 ..< end] ← 0. Eight keys at a time: the max, then e^(s − max)
-    /// (`LabFloat.exponentials`) and eight running totals added lane 0 + lane 1 + … + lane 7, then × 1/total.
+    /// row[0...m] ← softmax(row[0...m]), and row[m+1 ..< end] ← 0: the max, e^(s − max) with its total
+    /// (`shiftedExponentials`, which zeroes the last block's lanes past m), then × 1/total, eight keys at a time.
     func softmax(_ row: UnsafeMutablePointer<R>, through m: Int, zeroingTo end: Int) {
-        let count = m + 1, full = count / 8 * 8
-        var lanes = Lanes<R>(repeating: -R.infinity), n = 0
-        while n < full { lanes = R.lanewiseMax(lanes, load8(row + n)); n += 8 }
-        var best = lanes[0]
-        for i in 1..<8 { best = max(best, lanes[i]) }
-        for n in full..<count { best = max(best, row[n]) }
-        let top = splat(best)
-        var totals = Lanes<R>()
-        n = 0
-        while n < count {
-            store8(R.exponentials(load8(row + n) - top), row + n)
-            // In the last block, the lanes past m are not this query's keys.
-            for i in count..<max(count, n + 8) { row[i] = 0 }
-            totals += load8(row + n)
-            n += 8
-        }
-        let norm = splat(1 / totals.sum())
-        n = 0
+        let count = m + 1
+        let norm = splat(1 / shiftedExponentials(row, minus: rowMax(row, count), count: count, into: row))
+        var n = 0
         while n < count { store8(load8(row + n) * norm, row + n); n += 8 }
         if n < end { (row + n).update(repeating: 0, count: end - n) }
     }

@@ -29,16 +29,9 @@ extension Transformer {
             let row = lg + i * vsize, drow = dl + i * vsize
             let w = weights[i]
             guard w != 0 else { drow.update(repeating: 0, count: vsize); continue }
-            var best = -R.infinity
-            for j in 0..<vsize { best = max(best, row[j]) }
-            // e^(logit − best) eight at a time (the last block reads past the row: those lanes are set to zero).
-            var n = 0
-            while n < vsize { store8(R.exponentials(load8(row + n) - splat(best)), e + n); n += 8 }
-            for j in vsize..<n { e[j] = 0 }
-            var totals = Lanes<R>()
-            n = 0
-            while n < vsize { totals += load8(e + n); n += 8 }
-            let sum = totals.sum()
+            // e^(logit − best) eight at a time (the last block reads past the row, into the buffer's spare entries).
+            let best = rowMax(row, vsize)
+            let sum = shiftedExponentials(row, minus: best, count: vsize, into: e)
             total += w * (R.logarithm(sum) + best - row[targets[i]])
             let g = w / (sum * normalizer)
             for j in 0..<vsize { drow[j] = e[j] * g }

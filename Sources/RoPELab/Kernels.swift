@@ -106,3 +106,33 @@ func dot<R: LabFloat>(_ x: UnsafePointer<R>, _ y: UnsafePointer<R>, _ n: Int) ->
     while i < n { s += x[i] * y[i]; i += 1 }
     return s
 }
+
+/// max of x[0..<count] (count ≥ 1), eight lanes at a time (a max does not depend on the order it is taken in).
+@inline(__always)
+func rowMax<R: LabFloat>(_ x: UnsafePointer<R>, _ count: Int) -> R {
+    let full = count / 8 * 8
+    var lanes = SIMD8<R>(repeating: -R.infinity), i = 0
+    while i < full { lanes = R.lanewiseMax(lanes, UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<R>.self)); i += 8 }
+    var best = lanes[0]
+    for lane in 1..<8 { best = max(best, lanes[lane]) }
+    for j in full..<count { best = max(best, x[j]) }
+    return best
+}
+
+/// out[i] = e^(x[i] − shift) for i < count (`LabFloat.exponentials`), out[count ..< count rounded up to 8] = 0;
+/// returns Σ out as eight running totals added lane 0 + … + lane 7. x is read in whole blocks of eight, so it needs
+/// room up to count rounded up to 8 (what is there is ignored); `out` may be `x`. The softmax's and the loss's exp.
+@inline(__always)
+func shiftedExponentials<R: LabFloat>(_ x: UnsafePointer<R>, minus shift: R, count: Int,
+                                      into out: UnsafeMutablePointer<R>) -> R {
+    let top = SIMD8<R>(repeating: shift)
+    var totals = SIMD8<R>(), i = 0
+    while i < count {
+        let e = R.exponentials(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<R>.self) - top)
+        UnsafeMutableRawPointer(out + i).storeBytes(of: e, as: SIMD8<R>.self)
+        for j in count..<max(count, i + 8) { out[j] = 0 }
+        totals += UnsafeRawPointer(out + i).loadUnaligned(as: SIMD8<R>.self)
+        i += 8
+    }
+    return totals.sum()
+}
