@@ -22,7 +22,9 @@ enum LivePage {
                 page = banner + page
             }
         }
-        let script = "<script src=\"\(scriptPath)\" data-generation=\"\(escape(state.generation))\"></script>\n"
+        // The page's policy runs only scripts carrying its nonce: the live script carries the same one.
+        let nonce = scriptNonce(in: html).map { " nonce=\"\(escape($0))\"" } ?? ""
+        let script = "<script src=\"\(scriptPath)\"\(nonce) data-generation=\"\(escape(state.generation))\"></script>\n"
         if let close = page.range(of: "</body>", options: .backwards) { page.insert(contentsOf: script, at: close.lowerBound) } else { page += script }
         return page
     }
@@ -38,6 +40,20 @@ enum LivePage {
         var page = html
         page.insert(contentsOf: "; connect-src 'self'", at: contentEnd)
         return page
+    }
+
+    /// The nonce the page's Content-Security-Policy gives its own scripts (`script-src 'nonce-…'`), if any.
+    static func scriptNonce(in html: String) -> String? {
+        guard let policy = contentSecurityPolicy(in: html), let start = policy.range(of: "'nonce-") else { return nil }
+        let nonce = policy[start.upperBound...].prefix { $0 != "'" }
+        return nonce.isEmpty ? nil : String(nonce)
+    }
+
+    static func contentSecurityPolicy(in html: String) -> Substring? {
+        guard let meta = html.range(of: "http-equiv=\"Content-Security-Policy\""),
+              let contentStart = html[meta.upperBound...].range(of: "content=\""),
+              let contentEnd = html[contentStart.upperBound...].firstIndex(of: "\"") else { return nil }
+        return html[contentStart.upperBound..<contentEnd]
     }
 
     /// The errors of the last build (it failed: the page below is the last good one) and the outputs not yet
