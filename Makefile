@@ -8,7 +8,7 @@ BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 .DEFAULT_GOAL := site
 PREFIX ?= /usr/local
 
-.PHONY: site test check fix clean deps build bench bench-record bench-peer install
+.PHONY: site test test-packages check fix clean deps build bench bench-record bench-peer install
 
 # Installs the Debian packages the build needs when run as root; otherwise says exactly what to install.
 deps:
@@ -38,6 +38,12 @@ fix: build
 
 test: build
 	$(SWIFT) test
+
+# Real packages as books (swift-system, swift-numerics, swift-algorithms, swift-collections, swift-case-paths):
+# each is cloned, `workbook init` and a chapter calling its API, fix, check, a library change caught. Their
+# release builds take minutes (swift-syntax about ten), so they are not part of `make test`; CI runs both.
+test-packages: build
+	WORKBOOK_PACKAGE_TESTS=1 $(SWIFT) test --filter PackageBookTests
 
 # A release workbook (and rope) in PREFIX/bin, its theme and helper sources in PREFIX/share/workbook.
 install: deps

@@ -65,5 +65,7 @@ let package = Package(
         .testTarget(name: "ChapterTests", dependencies: ["WorkbookCore"]),
         .testTarget(name: "BrowserTests", dependencies: ["WorkbookCore"]),
         .testTarget(name: "InstallTests", dependencies: ["workbook", "rope"]),
+        // Real packages (swift-system, swift-numerics, …) made into books: `make test-packages`, minutes each.
+        .testTarget(name: "PackageBookTests", dependencies: ["workbook"]),
     ]
 )

@@ -109,9 +109,7 @@ struct Init: ParsableCommand {
             throw ExitCode(1)
         }
         print("building the book once (the first build compiles the package's library in release mode) …")
-        var fix = BuildOptions(root: url, mode: .fix)
-        fix.showProgress = true
-        let fixed = Workbook.run(fix)
+        let fixed = BookInitializer.recordFirstChapter(root: url) { print($0) }
         guard fixed.succeeded else { return try finish(fixed) }
         try finish(Workbook.run(BuildOptions(root: url, mode: .build)))
         print("next: write chapters in Chapters/, then `workbook fix` (record outputs) and `workbook build`")

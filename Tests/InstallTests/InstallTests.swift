@@ -116,6 +116,51 @@ import Testing
         #expect(changed.stderr.contains("Chapters/02-polygons.md:"), "the polygon sums moved too: \(changed.stderr)")
     }
 
+    /// `init` guesses its first snippet from the sources. A guess that traps must not leave a failing book: the
+    /// chapter falls back to one that only shows the import. The package's library also depends on a C target,
+    /// which chapter programs must see (its module map, its headers) as SwiftPM's own build of it did.
+    @Test func initLeavesAPassingBookWhenItsGuessFailsAndSeesCModules() throws {
+        let package = try temporaryFolder("c-target")
+        defer { try? FileManager.default.removeItem(at: package) }
+        let files = [
+            "Package.swift": """
+                // swift-tools-version:6.0
+                import PackageDescription
+                let package = Package(name: "Shouty",
+                    products: [.library(name: "Shouty", targets: ["Shouty"])],
+                    targets: [.target(name: "CShout"), .target(name: "Shouty", dependencies: ["CShout"])])
+                """,
+            "Sources/CShout/include/shout.h": "int shout_volume(int level);\n",
+            "Sources/CShout/shout.c": "#include \"shout.h\"\nint shout_volume(int level) { return level * 11; }\n",
+            "Sources/Shouty/Shouty.swift": """
+                import CShout
+                /// Not callable without a trap: init's guess at a first snippet.
+                public func explode() -> Int { fatalError("no first call here") }
+                public func volume(_ level: Int) -> Int { Int(shout_volume(Int32(level))) }
+                """,
+        ]
+        for (path, text) in files {
+            let url = package.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let workbook = Self.binDirectory.appendingPathComponent("workbook").path
+        let initialized = try run(workbook, ["init"], in: package)
+        #expect(initialized.status == 0, "init left a failing book: \(initialized.all)")
+        #expect(initialized.all.contains("wrote one that shows the imported module instead"), "\(initialized.all)")
+        let first = try String(contentsOf: package.appendingPathComponent("Chapters/01-first-steps.md"), encoding: .utf8)
+        #expect(!first.contains("explode()") && first.contains("Shouty is imported in every snippet\n```"), "\(first)")
+
+        // A snippet that uses the C module the library imports: the chapter program must find it.
+        try "# Volume\n\n```swift {#volume}\nimport CShout\nprint(volume(3), shout_volume(2))\n```\n"
+            .write(to: package.appendingPathComponent("Chapters/02-volume.md"), atomically: true, encoding: .utf8)
+        let fixed = try run(workbook, ["fix"], in: package)
+        #expect(fixed.status == 0, "\(fixed.all)")
+        #expect(!fixed.all.contains(".workbook-cache/"), "an error points into generated code: \(fixed.all)")
+        let volume = try String(contentsOf: package.appendingPathComponent("Chapters/02-volume.md"), encoding: .utf8)
+        #expect(volume.contains("```text\n33 22\n```"), "\(volume)")
+    }
+
     @Test func initOutsideAPackageSaysWhatToDo() throws {
         let folder = try temporaryFolder("no-package")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -19,14 +19,17 @@ public enum BookInitializer {
             throw WorkbookError(.setup, file: "Package.swift", "declares no library product with Swift code; add one "
                 + "(`.library(name: \"\(package.name)\", targets: [\"\(package.name)\"])`) so snippets have something to import")
         }
-        let module = library.modules[0]
-        let sourceFolder = package.sourceFolders.first { $0.hasSuffix("/" + module) || $0 == module } ?? "Sources/\(module)"
-        let sample = sampleSnippet(module: module, sources: RuntimeBuilder.files(under: root.appendingPathComponent(sourceFolder)))
+        // The first module whose sources offer something to call; else the first module, imported only.
+        let samples = package.modules.lazy.compactMap { module in
+            sampleSnippet(module: module, sources: RuntimeBuilder.files(under: root.appendingPathComponent(package.moduleFolders[module] ?? "Sources/\(module)")))
+                .map { (module, $0) }
+        }
+        let (module, sample) = samples.first ?? (library.modules[0], importOnlySnippet(module: library.modules[0]))
         let chapterFolder = BookConfig().chaptersFolder
         let files: [(String, String)] = [
             (BookConfig.fileName, BookConfig.template(title: "\(package.name), by example", imports: package.modules)),
             ("\(chapterFolder)/index.md", landingPage(package: package.name)),
-            ("\(chapterFolder)/01-first-steps.md", firstChapter(module: module, snippet: sample)),
+            (firstChapterPath, firstChapter(module: module, snippet: sample)),
         ]
         for (path, _) in files where fileManager.fileExists(atPath: root.appendingPathComponent(path).path) {
             throw WorkbookError(.setup, file: path, "already exists; move it away or write book.toml by hand (see the README)")
@@ -37,9 +40,32 @@ public enum BookInitializer {
         return files.map(\.0)
     }
 
+    static var firstChapterPath: String { "\(BookConfig().chaptersFolder)/01-first-steps.md" }
+
+    /// Records the first chapter's outputs (`workbook fix`). The sample call is a guess read off the sources; when
+    /// it does not compile, run or pass its check, the chapter is rewritten with a snippet that only shows the
+    /// imported module and recorded again, so `init` never hands a new user a failing book. Errors that are not
+    /// the sample's (the package does not build, say) are returned as they are.
+    public static func recordFirstChapter(root: URL, progress: Bool = true, log: (String) -> Void) -> BuildReport {
+        var options = BuildOptions(root: root, mode: .fix)
+        options.showProgress = progress
+        let report = Workbook.run(options)
+        let inSample = report.errors.filter { $0.file == firstChapterPath && [.compile, .run, .check].contains($0.stage) }
+        let chapter = root.appendingPathComponent(firstChapterPath)
+        guard !inSample.isEmpty, inSample.count == report.errors.count,
+              let text = try? String(contentsOf: chapter, encoding: .utf8),
+              let module = firstMatch(#"imports `([^`]+)`"#, in: text)?[1] else { return report }
+        log("the first chapter's sample call did not work (\(inSample[0].message.prefix(200))); "
+            + "wrote one that shows the imported module instead")
+        guard (try? AtomicFile.write(firstChapter(module: module, snippet: importOnlySnippet(module: module)), to: chapter)) != nil else {
+            return report
+        }
+        return Workbook.run(options)
+    }
+
     /// A first snippet that really calls the library: a public function without parameters when there is one at
-    /// file scope, else a public type's name, else just the import.
-    static func sampleSnippet(module: String, sources: [URL]) -> String {
+    /// file scope, else a public non-generic type's name; nil when the sources offer neither.
+    static func sampleSnippet(module: String, sources: [URL]) -> String? {
         let text = sources.filter { $0.pathExtension == "swift" }.compactMap { try? String(contentsOf: $0, encoding: .utf8) }
             .joined(separator: "\n")
         if let match = firstMatch(#"(?m)^public func ([A-Za-z_][A-Za-z0-9_]*)\(\)\s*(throws\s*)?->"#, in: text) {
@@ -50,14 +76,20 @@ public enum BookInitializer {
             check(!"\\(value)".isEmpty, "\(match[1])() gives a value to show")
             """
         }
-        if let match = firstMatch(#"(?m)^public (?:final )?(?:struct|enum|class|actor) ([A-Za-z_][A-Za-z0-9_]*)"#, in: text) {
+        // A generic type's name alone does not compile (`Deque.self`: "generic parameter could not be inferred").
+        if let match = firstMatch(#"(?m)^public (?:final )?(?:struct|enum|class|actor) ([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_]*\s*<)"#, in: text) {
             return """
             let name = String(reflecting: \(match[1]).self)
             show(name)
             check(name == "\(module).\(match[1])", "\(match[1]) is \(module)'s own type")
             """
         }
-        return """
+        return nil
+    }
+
+    /// A snippet that compiles whenever the book's modules import: the fallback when the sample does not.
+    static func importOnlySnippet(module: String) -> String {
+        """
         show("\(module) is imported in every snippet")
         """
     }

@@ -15,6 +15,8 @@ public struct PackageDescription: Sendable, Equatable, Codable {
     /// Source folders (relative to the package root) of every target the libraries are built from, dependencies
     /// included.
     public var sourceFolders: [String]
+    /// Each library module's source folder (relative to the package root).
+    public var moduleFolders: [String: String] = [:]
 
     public var modules: [String] { libraries.flatMap(\.modules) }
 
@@ -62,6 +64,9 @@ public struct PackageDescription: Sendable, Equatable, Codable {
             folders.insert(target.path)
             pending += target.target_dependencies ?? []
         }
-        return PackageDescription(name: described.name, libraries: libraries, sourceFolders: folders.sorted())
+        let moduleFolders = Dictionary(libraries.flatMap(\.modules).compactMap { name in targets[name].map { (name, $0.path) } },
+                                       uniquingKeysWith: { first, _ in first })
+        return PackageDescription(name: described.name, libraries: libraries, sourceFolders: folders.sorted(),
+                                  moduleFolders: moduleFolders)
     }
 }

@@ -257,8 +257,13 @@ enum CompilerDiagnostics {
             let message = String(line[errorRange.upperBound...])
             if location.count >= 3, let lineNumber = Int(location[location.count - 2]), let column = Int(location[location.count - 1]) {
                 let file = location.dropLast(2).joined(separator: ":")
-                let inChapter = file.hasSuffix(chapterPath) || file == chapterPath
-                errors.append(WorkbookError(.compile, file: inChapter ? chapterPath : file, line: lineNumber, column: column, message))
+                if file.hasSuffix(chapterPath) || file == chapterPath {
+                    errors.append(WorkbookError(.compile, file: chapterPath, line: lineNumber, column: column, message))
+                } else {
+                    // Code the author never wrote (the generated program): the chapter is what they can act on.
+                    errors.append(WorkbookError(.compile, file: chapterPath,
+                                                "\(message) (in the program workbook generated for this chapter, \(URL(fileURLWithPath: file).lastPathComponent):\(lineNumber))"))
+                }
             } else {
                 errors.append(WorkbookError(.compile, file: chapterPath, message))
             }

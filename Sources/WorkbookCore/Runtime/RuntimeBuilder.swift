@@ -32,6 +32,8 @@ public struct RuntimeBuilder: Sendable {
     var swift: String { Toolchain.swiftDriver(beside: swiftc) }
     var manifest: URL { bookRoot.appendingPathComponent("Package.swift") }
     var binDirectory: URL { directory.appendingPathComponent(".build/release") }
+    /// The chapters' import arguments, read from SwiftPM's build description after each runtime build.
+    var moduleArgumentsFile: URL { directory.appendingPathComponent("module-arguments.json") }
 
     /// Returns a toolchain whose runtime is up to date, building it first when needed. `progress` is told when a
     /// build starts (it can take a minute the first time).
@@ -47,7 +49,7 @@ public struct RuntimeBuilder: Sendable {
         let stamp = directory.appendingPathComponent("fingerprint")
         let library = binDirectory.appendingPathComponent("lib\(Self.libraryName).so")
         let upToDate = (try? String(contentsOf: stamp, encoding: .utf8)) == fingerprint
-            && FileManager.default.fileExists(atPath: library.path)
+            && FileManager.default.fileExists(atPath: library.path) && FileManager.default.fileExists(atPath: moduleArgumentsFile.path)
         if !upToDate {
             progress("building the snippet runtime (\(([package?.name].compactMap { $0 } + [Self.helpersModule]).joined(separator: " + ")), release)")
             try writeWrapper(manifest: wrapper)
@@ -58,9 +60,16 @@ public struct RuntimeBuilder: Sendable {
                                     "building the snippet runtime failed (swift build -c release in \(directory.path)):\n"
                                     + String((build.stdoutText + build.stderrText).suffix(3000)))
             }
+            let arguments = try ModuleSearchArguments.read(binDirectory: binDirectory, module: Self.helpersModule)
+            try AtomicFile.write(String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self), to: moduleArgumentsFile)
             try AtomicFile.write(fingerprint, to: stamp)
         }
-        return Toolchain(swiftc: swiftc, runtimeDirectory: binDirectory, imports: imports, fingerprint: fingerprint)
+        guard let data = try? Data(contentsOf: moduleArgumentsFile),
+              let moduleArguments = try? JSONDecoder().decode([String].self, from: data) else {
+            throw WorkbookError(.setup, file: moduleArgumentsFile.path, "is missing or unreadable; run `workbook clean` and build again")
+        }
+        return Toolchain(swiftc: swiftc, runtimeDirectory: binDirectory, imports: imports, fingerprint: fingerprint,
+                         moduleArguments: moduleArguments)
     }
 
     /// The package's description, cached by the manifest's contents (describing costs a manifest compile).

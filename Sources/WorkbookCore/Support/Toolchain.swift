@@ -9,12 +9,16 @@ public struct Toolchain: Sendable {
     public var imports: [String]
     /// Changes whenever the runtime or the compiler changes: part of every chapter's cache key.
     public var fingerprint: String
+    /// What SwiftPM passed to compile the helpers module that makes those imports resolve: C modules' maps and
+    /// header paths, macro plugins (`ModuleSearchArguments`).
+    public var moduleArguments: [String]
 
-    public init(swiftc: String, runtimeDirectory: URL, imports: [String], fingerprint: String) {
+    public init(swiftc: String, runtimeDirectory: URL, imports: [String], fingerprint: String, moduleArguments: [String] = []) {
         self.swiftc = swiftc
         self.runtimeDirectory = runtimeDirectory
         self.imports = imports
         self.fingerprint = fingerprint
+        self.moduleArguments = moduleArguments
     }
 
     /// `SWIFTC` when set (it must exist), else `swiftc` on the PATH, else the toolchain's usual place.
@@ -61,7 +65,7 @@ public struct Toolchain: Sendable {
     func compileArguments(sources: [URL], output: URL, moduleCache: URL, linksAt destination: URL? = nil) -> [String] {
         let bin = runtimeDirectory.path
         let lld = (destination ?? output).path.contains("%") ? [] : linker
-        return ["-Onone", "-swift-version", "5"] + lld + ["-I", "\(bin)/Modules", "-L", bin, "-l\(RuntimeBuilder.libraryName)",
+        return ["-Onone", "-swift-version", "5"] + lld + ["-I", "\(bin)/Modules"] + moduleArguments + ["-L", bin, "-l\(RuntimeBuilder.libraryName)",
                 "-Xlinker", "-rpath", "-Xlinker", bin, "-module-cache-path", moduleCache.path,
                 "-module-name", "Chapter"] + sources.map(\.path) + ["-o", output.path]
     }
