@@ -161,6 +161,57 @@ import Testing
         #expect(volume.contains("```text\n33 22\n```"), "\(volume)")
     }
 
+    /// What the runtime is built from reaches beyond the package's own source folders: a package it depends on by
+    /// path, and a source file that is a symbolic link to a file elsewhere. Editing either must make `check` fail
+    /// where the output moved (both passed silently, "runtime up to date").
+    @Test func checkSeesEditsInPathDependenciesAndLinkedSources() throws {
+        let folder = try temporaryFolder("path-dependency")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = [
+            "lib/Package.swift": """
+                // swift-tools-version:6.0
+                import PackageDescription
+                let package = Package(name: "Lib", products: [.library(name: "Lib", targets: ["Lib"])], targets: [.target(name: "Lib")])
+                """,
+            "lib/Sources/Lib/Lib.swift": "public func base() -> Int { 20 }\n",
+            "shared/Linked.swift": "public func linked() -> Int { 5 }\n",
+            "book/Package.swift": """
+                // swift-tools-version:6.0
+                import PackageDescription
+                let package = Package(name: "Book", products: [.library(name: "Book", targets: ["Book"])],
+                    dependencies: [.package(path: "../lib")],
+                    targets: [.target(name: "Book", dependencies: [.product(name: "Lib", package: "lib")])])
+                """,
+            "book/Sources/Book/Book.swift": "import Lib\npublic func answer() -> Int { base() * 2 + 2 }\n",
+            "book/Chapters/01-answer.md": "# Answer\n\n```swift {#answer}\nprint(answer(), linked())\n```\n",
+        ]
+        for (path, text) in files {
+            let url = folder.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("book/Sources/Book/Linked.swift").path,
+                                                   withDestinationPath: "../../../shared/Linked.swift")
+        let book = folder.appendingPathComponent("book")
+        let workbook = Self.binDirectory.appendingPathComponent("workbook").path
+        let fixed = try run(workbook, ["fix"], in: book)
+        try #require(fixed.status == 0, "\(fixed.all)")
+        #expect(try String(contentsOf: book.appendingPathComponent("Chapters/01-answer.md"), encoding: .utf8).contains("```text\n42 5\n```"))
+        #expect(try run(workbook, ["check"], in: book).status == 0)
+
+        try "public func base() -> Int { 21 }\n".write(to: folder.appendingPathComponent("lib/Sources/Lib/Lib.swift"), atomically: true, encoding: .utf8)
+        let dependencyEdited = try run(workbook, ["check"], in: book)
+        #expect(dependencyEdited.status == 1 && dependencyEdited.stderr.contains("Chapters/01-answer.md:"),
+                "an edit in a path dependency went unseen: \(dependencyEdited.all)")
+        try "public func base() -> Int { 20 }\n".write(to: folder.appendingPathComponent("lib/Sources/Lib/Lib.swift"), atomically: true, encoding: .utf8)
+        #expect(try run(workbook, ["check"], in: book).status == 0)
+
+        try "public func linked() -> Int { 6 }\n".write(to: folder.appendingPathComponent("shared/Linked.swift"), atomically: true, encoding: .utf8)
+        let linkEdited = try run(workbook, ["check"], in: book)
+        #expect(linkEdited.status == 1 && linkEdited.stderr.contains("Chapters/01-answer.md:"),
+                "an edit behind a linked source file went unseen: \(linkEdited.all)")
+    }
+
     @Test func initOutsideAPackageSaysWhatToDo() throws {
         let folder = try temporaryFolder("no-package")
         defer { try? FileManager.default.removeItem(at: folder) }

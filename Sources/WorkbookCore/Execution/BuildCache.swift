@@ -19,7 +19,9 @@ public struct BuildCache: Sendable {
     /// (`DataDependencies`).
     public static func key(for chapter: Chapter, toolchain: Toolchain, root: URL) -> String? {
         guard let data = dataFingerprint(for: chapter, root: root) else { return nil }
-        return ContentHash.of(ProgramGenerator.contentKey(for: chapter), toolchain.fingerprint, WorkbookVersion.current, data)
+        // The imports decide what the snippets compile against (`snippets.imports` can change with no other change).
+        return ContentHash.of(ProgramGenerator.contentKey(for: chapter), toolchain.fingerprint, WorkbookVersion.current, data,
+                              toolchain.imports.joined(separator: ","), toolchain.moduleArguments.joined(separator: "\u{0}"))
     }
 
     /// The files a chapter reads are part of its key (`DataDependencies`); nil when they cannot be known.

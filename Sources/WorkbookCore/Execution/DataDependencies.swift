@@ -8,8 +8,10 @@ import Foundation
 /// - A literal that only starts a path — interpolated (`"Configs/\(name).json"`) or concatenated
 ///   (`"Configs/" + name`) — counts with every file of the folder it names.
 /// - When the chapter reads files (`contentsOf`, `FileHandle`, `fopen`, …) and a path is built from a part that
-///   names no folder (`"\(name).json"`, `name + ".json"`), the dependency cannot be seen: the chapter is then not
-///   cached at all and runs on every build. Slower, never stale.
+///   names no folder (`"\(name).json"`, `name + ".json"`), or names a path outside the book (`"/data/x.csv"`,
+///   `"../y.json"`), the dependency cannot be followed: the chapter is then not cached at all and runs on every
+///   build. Slower, never stale.
+/// - A file one chapter writes and another reads is seen by `RunStage`, which fingerprints again after running.
 enum DataDependencies {
     enum Fingerprint: Equatable {
         case known(String)
@@ -29,6 +31,8 @@ enum DataDependencies {
     struct Named {
         var files = Set<String>(), folders = Set<String>()
         var unresolved: [String] = []
+        /// Paths outside the book (`"/data/x.csv"`, `"../shared/y.json"`): not fingerprinted.
+        var outside: [String] = []
     }
 
     static func named(in chapter: Chapter, root: URL) -> Named {
@@ -42,7 +46,10 @@ enum DataDependencies {
                 let interpolation = text.range(of: "\\(")
                 let isPart = concatenated || interpolation != nil
                 let fixedPart = String(text[..<(interpolation?.lowerBound ?? text.endIndex)])
-                guard !fixedPart.hasPrefix("/"), !fixedPart.contains("..") else { continue }
+                if fixedPart.hasPrefix("/") || fixedPart.hasPrefix("../") || fixedPart.contains("/../") || fixedPart == ".." {
+                    if fixedPart.count > 1 && looksLikePathPart(text) { named.outside.append("\"\(text)\"") }
+                    continue
+                }
                 var isDirectory: ObjCBool = false
                 let exists = !fixedPart.isEmpty && fixedPart != "."
                     && FileManager.default.fileExists(atPath: root.appendingPathComponent(fixedPart).path, isDirectory: &isDirectory)
@@ -77,6 +84,9 @@ enum DataDependencies {
                 if reads { return .unknowable("the folder '\(folder)' is too big to fingerprint") }
                 continue
             }
+        }
+        if reads, let first = named.outside.first {
+            return .unknowable("it reads files and names \(first), outside the book, which the cache does not follow")
         }
         if reads, let first = named.unresolved.first {
             return .unknowable("it reads files and builds a path from \(first), whose folder cannot be known before it runs")

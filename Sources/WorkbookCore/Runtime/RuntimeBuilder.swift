@@ -45,7 +45,7 @@ public struct RuntimeBuilder: Sendable {
         let package = try describePackage()
         let imports = try modulesToImport(package)
         let wrapper = wrapperManifest(package)
-        let fingerprint = try self.fingerprint(package: package, wrapper: wrapper)
+        var fingerprint = try self.fingerprint(package: package, wrapper: wrapper)
         let stamp = directory.appendingPathComponent("fingerprint")
         let library = binDirectory.appendingPathComponent("lib\(Self.libraryName).so")
         let upToDate = (try? String(contentsOf: stamp, encoding: .utf8)) == fingerprint
@@ -62,6 +62,8 @@ public struct RuntimeBuilder: Sendable {
             }
             let arguments = try ModuleSearchArguments.read(binDirectory: binDirectory, module: Self.helpersModule)
             try AtomicFile.write(String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self), to: moduleArgumentsFile)
+            // The first build is what tells which path dependencies there are: fingerprint again with them.
+            fingerprint = try self.fingerprint(package: package, wrapper: wrapper)
             try AtomicFile.write(fingerprint, to: stamp)
         }
         guard let data = try? Data(contentsOf: moduleArgumentsFile),
@@ -156,8 +158,16 @@ public struct RuntimeBuilder: Sendable {
         if let package {
             hash.update((try? String(contentsOf: manifest, encoding: .utf8)) ?? "")
             hash.update((try? String(contentsOf: bookRoot.appendingPathComponent("Package.resolved"), encoding: .utf8)) ?? "")
-            for folder in package.sourceFolders {
-                for file in Self.files(under: bookRoot.appendingPathComponent(folder)) {
+            // A dependency that holds the book (`path: ".."`) counts by its manifest and Sources/, not the chapters.
+            let book = bookRoot.standardizedFileURL.resolvingSymlinksInPath().path + "/"
+            let dependencies = pathDependencyRoots().flatMap { root in
+                book.hasPrefix(root.resolvingSymlinksInPath().path + "/")
+                    ? [root.appendingPathComponent("Package.swift"), root.appendingPathComponent("Sources")] : [root]
+            }
+            let folders = package.sourceFolders.map { bookRoot.appendingPathComponent($0) } + dependencies
+            for folder in folders {
+                hash.update(folder.path)
+                for file in Self.files(under: folder) + (folder.pathExtension == "swift" ? [folder] : []) {
                     hash.update(file.path)
                     hash.update(String(decoding: (try? Data(contentsOf: file)) ?? Data(), as: UTF8.self))
                 }
@@ -166,14 +176,42 @@ public struct RuntimeBuilder: Sendable {
         return hash.hex
     }
 
-    /// Regular files under a folder, sorted, hidden ones skipped.
+    /// Regular files under a folder, sorted, hidden ones skipped. Symbolic links are followed (a library file may be
+    /// a link to a file elsewhere: editing the target must rebuild), each folder once.
     static func files(under folder: URL) -> [URL] {
-        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey],
-                                                              options: [.skipsHiddenFiles]) else { return [] }
         var files: [URL] = []
-        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
-            files.append(url)
+        var visited = Set<String>()
+        func walk(_ url: URL) {
+            let resolved = url.resolvingSymlinksInPath()
+            guard visited.insert(resolved.path).inserted,
+                  let names = try? FileManager.default.contentsOfDirectory(atPath: resolved.path) else { return }
+            for name in names where !name.hasPrefix(".") {
+                let entry = url.appendingPathComponent(name)
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: entry.path, isDirectory: &isDirectory) else { continue }
+                if isDirectory.boolValue { walk(entry) } else { files.append(entry) }
+            }
         }
+        walk(folder)
         return files.sorted { $0.path < $1.path }
+    }
+
+    /// The roots of the packages the runtime depends on by path (`.package(path: "../lib")`), the book's own
+    /// package left out: SwiftPM's account of the last resolution (`workspace-state.json`). Their files are part
+    /// of the fingerprint, as the book's are; packages from a registry or git are pinned by Package.resolved.
+    func pathDependencyRoots() -> [URL] {
+        struct State: Decodable {
+            struct Object: Decodable { var dependencies: [Dependency] }
+            struct Dependency: Decodable { var packageRef: Reference }
+            struct Reference: Decodable { var kind: String; var location: String }
+            var object: Object
+        }
+        let file = directory.appendingPathComponent(".build/workspace-state.json")
+        guard let data = try? Data(contentsOf: file), let state = try? JSONDecoder().decode(State.self, from: data) else { return [] }
+        let book = bookRoot.standardizedFileURL.resolvingSymlinksInPath().path
+        return state.object.dependencies.filter { $0.packageRef.kind == "fileSystem" }
+            .map { URL(fileURLWithPath: $0.packageRef.location).standardizedFileURL }
+            .filter { $0.resolvingSymlinksInPath().path != book }
+            .sorted { $0.path < $1.path }
     }
 }

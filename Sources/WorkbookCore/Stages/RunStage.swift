@@ -42,12 +42,20 @@ struct RunStage: BuildStage {
             return ChapterRun(chapter, run, cached: false, computedAt: Date())
         }
         let index = Dictionary(uniqueKeysWithValues: chapters.enumerated().map { ($1.path, $0) })
-        for run in fresh {
-            let position = index[run.chapter.path]!
-            if let key = keys[position], run.completed && run.errors.isEmpty {
-                cache.store(run.outputs, for: run.chapter, key: key, computedAt: run.computedAt)
+        for run in fresh { runs[index[run.chapter.path]!] = run }
+        // A chapter may write a file that another reads (one writes data/gen.txt, the next prints it). Once chapters
+        // have run, what every chapter names is fingerprinted again; a chapter whose inputs moved while the build
+        // ran (its cached outputs, or a run that read the file too early) runs once more, in chapter order.
+        var finalKeys = keys
+        if !fresh.isEmpty {
+            finalKeys = ConcurrentMap.map(chapters, jobs: options.jobs) { BuildCache.key(for: $0, toolchain: toolchain, root: options.root) }
+            for position in chapters.indices where keys[position] != nil && finalKeys[position] != keys[position] {
+                runs[position] = ChapterRun(chapters[position], executor.execute(chapters[position]), cached: false, computedAt: Date())
             }
-            runs[position] = run
+        }
+        for (position, run) in runs.enumerated() {
+            guard let run, !run.cached, let key = finalKeys[position], run.completed && run.errors.isEmpty else { continue }
+            cache.store(run.outputs, for: run.chapter, key: key, computedAt: run.computedAt)
         }
         build.runs = runs.map { $0! }
         progress.finish()
