@@ -5,6 +5,27 @@ import Testing
 @Suite struct ParserTests {
     func parse(_ text: String) -> (Chapter?, [WorkbookError]) { ChapterParser().parse(path: "Chapters/01-t.md", text: text) }
 
+    /// Fences an author meant as snippets that would be shown and never run, each holding a check that fails:
+    /// every one is an error at its line, never a silent pass.
+    @Test(arguments: [
+        ("# T\n\n```Swift {#cap}\ncheck(false, \"x\")\n```\n", 3, "is not a snippet fence (the word is lowercase)"),
+        ("# T\n\n```SWIFT\ncheck(false, \"x\")\n```\n", 3, "is not a snippet fence"),
+        ("# T\n\n```{.swift #x}\ncheck(false, \"x\")\n```\n", 3, "write ```swift {#id …}"),
+        ("# T\n\n<div class=\"note\">\n```swift {#inside}\ncheck(false, \"x\")\n```\n</div>\n", 4, "inside an HTML block"),
+        ("# T\n\n```swift {#y} extra\nprint(1)\n```\n", 3, "text after the closing brace ('extra')"),
+    ])
+    func fencesThatWouldNeverRunAreErrors(_ text: String, _ line: Int, _ message: String) {
+        let (chapter, errors) = parse(text)
+        #expect(chapter == nil)
+        #expect(errors.contains { $0.line == line && $0.message.contains(message) }, "\(errors)")
+    }
+
+    @Test func otherLanguagesAndShownSwiftStayCode() {
+        let (chapter, errors) = parse("# T\n\n```swiftui\nText(\"hi\")\n```\n\n```text\nswift\n```\n\n<div>\n\n```swift {#ok}\nprint(1)\n```\n\n</div>\n")
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(chapter?.snippets.map(\.id) == ["ok"])
+    }
+
     @Test func snippetsOptionsAndRegions() throws {
         let text = """
         # Title
@@ -46,7 +67,7 @@ import Testing
     @Test("bad chapters get an error at the right line", arguments: [
         ("```swift {#a wobble}\nx\n```\n", 1, "unknown snippet option 'wobble'"),
         ("```swift {#a\nx\n```\n", 1, "braces do not close"),
-        ("```swift {#a}{#b}\nx\n```\n", 1, "braces do not close"),
+        ("```swift {#a}{#b}\nx\n```\n", 1, "text after the closing brace"),
         ("```swift {a}\nx\n```\n", 1, "unknown snippet option 'a'"),
         ("```swift {#a #b}\nx\n```\n", 1, "two ids"),
         ("```swift {#bad/id}\nx\n```\n", 1, "invalid snippet id"),

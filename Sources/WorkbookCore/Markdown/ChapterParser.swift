@@ -39,7 +39,10 @@ public struct ChapterParser {
         var seen: [String: Int] = [:]
         for block in blocks.codeBlocks where block.isFenced {
             let info = block.info.trimmingCharacters(in: .whitespaces)
-            guard info == "swift" || info.hasPrefix("swift ") || info.hasPrefix("swift{") else { continue }
+            guard info == "swift" || info.hasPrefix("swift ") || info.hasPrefix("swift{") else {
+                if let message = Self.almostSwift(info) { fail(block.startLine, message) }
+                continue
+            }
             // Inside a block quote or a list item, the fence lines carry the container's prefix ("> ", "  ").
             let prefix = ContainerIndent.prefix(ofFenceLine: lines[block.startLine - 1])
             let closed = block.endLine <= lines.count && block.endLine > block.startLine
@@ -64,6 +67,18 @@ public struct ChapterParser {
                 }
                 snippets.append(Snippet(id: id ?? "#\(index)", hasExplicitID: id != nil, options: options,
                                         source: block.literal, fenceStart: block.startLine, fenceEnd: block.endLine))
+            }
+        }
+
+        // A swift fence swallowed by an HTML block (`<div>` with no blank line after it) is HTML, never a snippet.
+        for html in blocks.htmlBlocks {
+            for (offset, line) in html.literal.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let code = line.drop { $0 == " " || $0 == "\t" || $0 == ">" }
+                let fence = code.prefix { $0 == "`" || $0 == "~" }
+                guard fence.count >= 3, Self.almostSwift(String(code.dropFirst(fence.count))) != nil
+                        || code.dropFirst(fence.count).trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("swift") else { continue }
+                fail(html.startLine + offset, "this swift fence is inside an HTML block (it follows an HTML tag with no blank line "
+                    + "between), so it is shown as HTML and never runs; put a blank line after the tag, or move the snippet out")
             }
         }
 
@@ -186,12 +201,30 @@ public struct ChapterParser {
         return run.count >= fenceLength && rest.dropFirst(run.count).allSatisfy { $0 == " " || $0 == "\t" }
     }
 
+    /// A fence meant to be a snippet that the format would silently show as code instead: `Swift`, `SWIFT {#x}`,
+    /// pandoc's `{.swift #x}`. The message says what to write; nil for any other language.
+    static func almostSwift(_ info: String) -> String? {
+        let trimmed = info.trimmingCharacters(in: .whitespaces)
+        let language = trimmed.prefix { $0 != " " && $0 != "{" }
+        if language.lowercased() == "swift" && language != "swift" {
+            return "'\(language)' is not a snippet fence (the word is lowercase): write ```swift so it runs, or ```text to only show code"
+        }
+        if language.isEmpty, trimmed.hasPrefix("{"), trimmed.split(whereSeparator: { $0 == " " || $0 == "{" || $0 == "}" }).contains(".swift") {
+            return "'\(trimmed)' is not a snippet fence: write ```swift {#id …} so it runs, or ```text to only show code"
+        }
+        return nil
+    }
+
     /// Parses what follows `swift` in the info string: nothing, or `{#id option …}`.
     func parseInfo(_ rest: String) -> Result<(String?, Set<SnippetOption>), InfoError> {
         let trimmed = rest.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return .success((nil, [])) }
         guard trimmed.hasPrefix("{") else {
             return .failure(InfoError("malformed info string 'swift \(trimmed)'; expected 'swift' or 'swift {#id option …}'"))
+        }
+        if let close = trimmed.firstIndex(of: "}"), trimmed[trimmed.index(after: close)...].contains(where: { $0 != " " }) {
+            return .failure(InfoError("malformed info string 'swift \(trimmed)': text after the closing brace "
+                + "('\(trimmed[trimmed.index(after: close)...].trimmingCharacters(in: .whitespaces))'); put options inside the braces"))
         }
         guard trimmed.hasSuffix("}"), trimmed.filter({ $0 == "{" }).count == 1, trimmed.filter({ $0 == "}" }).count == 1 else {
             return .failure(InfoError("malformed info string 'swift \(trimmed)': the braces do not close; expected 'swift {#id option …}'"))
