@@ -32,6 +32,56 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: book.url("site/out/\(OutputFolder.markerName)").path))
     }
 
+    /// Issue 23 B1: a site folder the tool wrote once, into which the author then moved the chapters (or the
+    /// theme): the next build must refuse, not replace them with the site.
+    @Test func buildRefusesAnOutputFolderThatNowHoldsTheChaptersOrTheTheme() throws {
+        let book = try TestBook([:])
+        defer { book.remove() }
+        try book.write("[book]\noutput = \"docs\"\n", to: "book.toml")
+        try book.write(Self.prose, to: "Chapters/01-p.md")
+        #expect(book.run(.build).succeeded)
+        #expect(FileManager.default.fileExists(atPath: book.url("docs/\(OutputFolder.markerName)").path))
+        try FileManager.default.moveItem(at: book.url("Chapters"), to: book.url("docs/Chapters"))
+        try book.write("[book]\noutput = \"docs\"\nchapters = \"docs/Chapters\"\n", to: "book.toml")
+        let moved = book.run(.build)
+        #expect(moved.errors.contains { $0.stage == .setup && $0.message.contains("part of the book") }, "\(moved.errors)")
+        #expect(try book.read("docs/Chapters/01-p.md") == Self.prose)
+
+        try FileManager.default.moveItem(at: book.url("docs/Chapters"), to: book.url("Chapters"))
+        try FileManager.default.copyItem(at: book.url("site/theme"), to: book.url("docs/theme"))
+        try book.write("[book]\noutput = \"docs\"\ntheme = \"docs/theme\"\n", to: "book.toml")
+        #expect(!book.run(.build).succeeded)
+        #expect(FileManager.default.fileExists(atPath: book.url("docs/theme/page.html").path))
+    }
+
+    /// Issue 23 B11: book.output through a symbolic link to a folder outside the book, and theme files that are
+    /// links out of the theme: refused, nothing written outside, no link in the site.
+    @Test func theSiteNeverFollowsALinkOutOfTheBook() throws {
+        let book = try TestBook(["01-p.md": Self.prose])
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-outside-\(UUID().uuidString)")
+        defer { book.remove(); try? FileManager.default.removeItem(at: outside) }
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: book.url("public"), withDestinationURL: outside)
+        try book.write("[book]\noutput = \"public/out\"\n", to: "book.toml")
+        let linked = book.run(.build)
+        #expect(linked.errors.contains { $0.message.contains("leads outside the book") }, "\(linked.errors)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty, "the build wrote outside the book")
+
+        try book.write("[book]\ntheme = \"site/theme\"\n", to: "book.toml")
+        try FileManager.default.createSymbolicLink(at: book.url("site/theme/assets/leak.txt"), withDestinationURL: URL(fileURLWithPath: "/etc/hostname"))
+        let leaking = book.run(.build)
+        #expect(leaking.errors.contains { $0.message.contains("outside the theme folder") }, "\(leaking.errors)")
+        #expect(!FileManager.default.fileExists(atPath: book.url("site/out/assets/leak.txt").path))
+
+        // A link inside the theme is copied as the file it names, never as a link.
+        try FileManager.default.removeItem(at: book.url("site/theme/assets/leak.txt"))
+        try "body { }".write(to: book.url("site/theme/extra.css"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: book.url("site/theme/assets/extra.css"), withDestinationURL: book.url("site/theme/extra.css"))
+        #expect(book.run(.build).succeeded)
+        let copied = try FileManager.default.attributesOfItem(atPath: book.url("site/out/assets/extra.css").path)
+        #expect(copied[.type] as? FileAttributeType == .typeRegular)
+    }
+
     @Test func cleanDeletesOnlyWhatTheToolCreated() throws {
         let book = try TestBook(["01-p.md": Self.prose])
         defer { book.remove() }

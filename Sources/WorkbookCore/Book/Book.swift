@@ -27,6 +27,13 @@ public struct Book: Sendable {
         return loader
     }
 
+    /// What the book is made of and no build may replace: the chapters of every edition, the theme, book.toml,
+    /// the package's manifest and sources. The site folder must hold none of them.
+    public var sources: [URL] {
+        ([config.chaptersFolder] + config.translations.map(\.chaptersFolder) + [config.themeFolder, BookConfig.fileName,
+          "Package.swift", "Sources"].compactMap { $0 }).map { root.appendingPathComponent($0) }
+    }
+
     public func theme(resources: ToolResources) -> Theme {
         Theme(builtIn: resources.theme, override: config.themeFolder.map { root.appendingPathComponent($0) })
     }

@@ -23,8 +23,36 @@ public struct Theme: Sendable {
 
     public func read(_ name: String) throws -> String {
         let url = url(name)
+        try Self.refuseLinkOut(url, within: url.path.hasPrefix(builtIn.path + "/") ? builtIn : (override ?? builtIn))
         do { return try String(contentsOf: url, encoding: .utf8) } catch {
             throw WorkbookError(.render, file: url.path, "cannot read the theme file: \(error.localizedDescription)")
+        }
+    }
+
+    /// Copies an asset into the site: its contents, never a symbolic link (a link in the site would point a reader,
+    /// or a server, at whatever it names). A link that leads out of the theme folder is an error.
+    public func copyAsset(_ source: URL, to destination: URL) throws {
+        let folder = source.path.hasPrefix(builtIn.path + "/") ? builtIn : (override ?? builtIn)
+        try Self.refuseLinkOut(source, within: folder)
+        var isDirectory: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: source.path, isDirectory: &isDirectory)
+        guard isDirectory.boolValue else {
+            try FileManager.default.copyItem(at: source.resolvingSymlinksInPath(), to: destination)
+            return
+        }
+        try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where !name.hasPrefix(".") {
+            try copyAsset(source.appendingPathComponent(name), to: destination.appendingPathComponent(name))
+        }
+    }
+
+    /// Throws when `url` (or a folder on its way) is a symbolic link that resolves outside `folder`.
+    static func refuseLinkOut(_ url: URL, within folder: URL) throws {
+        let inside = folder.resolvingSymlinksInPath().path + "/"
+        let resolved = url.resolvingSymlinksInPath().path
+        guard resolved.hasPrefix(inside) else {
+            throw WorkbookError(.render, file: url.path, "is a symbolic link to \(resolved), outside the theme folder; "
+                + "the site would publish that file. Copy the file into the theme instead")
         }
     }
 

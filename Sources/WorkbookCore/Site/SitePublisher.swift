@@ -32,8 +32,10 @@ public struct SitePublisher: Sendable {
         do {
             try fileManager.createDirectory(at: folder.appendingPathComponent("assets"), withIntermediateDirectories: true)
             for asset in theme.assets() {
-                try fileManager.copyItem(at: asset.url, to: folder.appendingPathComponent("assets/\(asset.name)"))
+                try theme.copyAsset(asset.url, to: folder.appendingPathComponent("assets/\(asset.name)"))
             }
+        } catch let error as WorkbookError {
+            throw error
         } catch {
             throw WorkbookError(.render, file: folder.path, "cannot copy the theme's assets: \(error.localizedDescription)")
         }

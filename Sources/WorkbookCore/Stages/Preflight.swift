@@ -22,10 +22,15 @@ enum Preflight {
             problems.append(WorkbookError(.setup, file: directory.path, "--runtime-dir is a file; give the folder where the snippet runtime is built and kept"))
         }
         do { _ = try Toolchain.locateCompiler() } catch let error as WorkbookError { problems.append(error) } catch {}
-        if options.mode == .build {
-            do { try OutputFolder.checkWritable(options.outputDirectory ?? book.siteDirectory, bookRoot: options.root) } catch let error as WorkbookError {
+        if options.mode.renders {
+            do {
+                try OutputFolder.checkWritable(options.outputDirectory ?? book.siteDirectory, bookRoot: options.root, sources: book.sources,
+                                               insideBook: options.outputDirectory == nil)
+            } catch let error as WorkbookError {
                 problems.append(error)
             } catch {}
+        }
+        if options.mode == .build {
             do { _ = try SiteRenderer.locatePandoc() } catch let error as WorkbookError { problems.append(error) } catch {}
         }
         return problems

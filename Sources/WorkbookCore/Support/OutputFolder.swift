@@ -18,14 +18,26 @@ public enum OutputFolder {
         return names.allSatisfy { $0 == "assets" || $0.hasSuffix(".html") }
     }
 
-    /// Throws unless the site may be written to `folder`: it does not contain the book, and it is missing, empty,
-    /// or ours.
-    public static func checkWritable(_ folder: URL, bookRoot: URL) throws {
-        let site = folder.resolvingSymlinksInPath().standardizedFileURL.path
-        let root = bookRoot.resolvingSymlinksInPath().standardizedFileURL.path
-        if root == site || root.hasPrefix(site.hasSuffix("/") ? site : site + "/") {
+    /// Throws unless the site may be written to `folder`: it does not contain the book or any of its `sources`
+    /// (chapters, theme, config, package — a site folder the tool once wrote may since have received the chapters),
+    /// it stays inside the book when book.toml chose it (`insideBook`: checked on the resolved path, so a symbolic
+    /// link cannot lead the site elsewhere), and it is missing, empty, or ours.
+    public static func checkWritable(_ folder: URL, bookRoot: URL, sources: [URL] = [], insideBook: Bool = false) throws {
+        let site = resolved(folder)
+        let root = resolved(bookRoot)
+        if root == site || root.hasPrefix(site + "/") {
             throw WorkbookError(.setup, file: folder.path, "the output folder contains the book (\(bookRoot.path)); building there would "
                 + "replace the book with the site. Choose a folder of its own, e.g. --output site/out")
+        }
+        for source in sources where FileManager.default.fileExists(atPath: source.path) {
+            let path = resolved(source)
+            guard path == site || path.hasPrefix(site + "/") else { continue }
+            throw WorkbookError(.setup, file: BookConfig.fileName, "the output folder \(folder.path) holds \(source.path), part of the "
+                + "book; building would replace it with the site. Give book.output a folder of its own, e.g. \"site/out\"")
+        }
+        if insideBook && !site.hasPrefix(root + "/") {
+            throw WorkbookError(.setup, file: BookConfig.fileName, "book.output leads outside the book (\(folder.path) is \(site)); "
+                + "a symbolic link must not send the site elsewhere. Use --output to build outside the book on purpose")
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) else { return }
@@ -34,6 +46,18 @@ public enum OutputFolder {
             throw WorkbookError(.setup, file: folder.path, "the output folder holds files workbook did not write (it has no \(markerName)); "
                 + "building would replace them. Choose an empty or new folder, or remove this one yourself")
         }
+    }
+
+    /// The path with every symbolic link resolved, also those above a folder that does not exist yet.
+    static func resolved(_ url: URL) -> String {
+        var existing = url.standardizedFileURL
+        var rest: [String] = []
+        while !FileManager.default.fileExists(atPath: existing.path) && existing.path != "/" {
+            rest.insert(existing.lastPathComponent, at: 0)
+            existing = existing.deletingLastPathComponent()
+        }
+        let base = existing.resolvingSymlinksInPath().path
+        return ([base == "/" ? "" : base] + rest).joined(separator: "/")
     }
 
     /// Marks a folder as the tool's (called on the staging folder before it is swapped in).
