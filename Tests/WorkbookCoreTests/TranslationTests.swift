@@ -103,6 +103,42 @@ import Testing
         #expect(translated.contains("x * 3") && translated.contains("x doubled is 63") && translated.contains("加倍就是"), "\(translated)")
     }
 
+    /// Issue 23 B9: a translation gets every guarantee a source chapter gets when `fix` or `--accept` writes it.
+    @Test func translationWritesKeepLinksModesAndTheByteOrderMark() throws {
+        let root = try makeBook()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let translated = "Chapters/zh-Hans/01-double.md"
+        let stale = Self.translation.replacingOccurrences(of: "let x = 21", with: "let x = 22")
+        // A translation that is a symbolic link: written through it, the link stays a link.
+        let elsewhere = root.appendingPathComponent("elsewhere.md")
+        try stale.write(to: elsewhere, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: root.appendingPathComponent(translated))
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent(translated), withDestinationURL: elsewhere)
+        #expect(run(root, .fix).fixedFiles == [translated])
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent(translated).path) == elsewhere.path)
+        #expect(try read(root, "elsewhere.md") == Self.translation)
+
+        // A byte-order mark is kept; a hard link keeps sharing the file.
+        try FileManager.default.removeItem(at: root.appendingPathComponent(translated))
+        try (Data([0xEF, 0xBB, 0xBF]) + Data(stale.utf8)).write(to: root.appendingPathComponent(translated))
+        try FileManager.default.linkItem(at: root.appendingPathComponent(translated), to: root.appendingPathComponent("hard-link.md"))
+        #expect(run(root, .fix).fixedFiles == [translated])
+        let written = try Data(contentsOf: root.appendingPathComponent(translated))
+        #expect(written.starts(with: [0xEF, 0xBB, 0xBF]) && written.dropFirst(3) == Data(Self.translation.utf8))
+        #expect(try Data(contentsOf: root.appendingPathComponent("hard-link.md")) == written, "the hard link was broken")
+
+        // A read-only translation is not overwritten, by fix or by --accept.
+        try FileManager.default.removeItem(at: root.appendingPathComponent("hard-link.md"))
+        try FileManager.default.removeItem(at: root.appendingPathComponent(translated))
+        try stale.write(to: root.appendingPathComponent(translated), atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: root.appendingPathComponent(translated).path)
+        let fix = run(root, .fix)
+        #expect(fix.errors.contains { $0.file == translated && $0.message.contains("read-only") }, "\(fix.errors)")
+        let accept = TranslationReport.run(root: root, accept: [translated])
+        #expect(accept.errors.contains { $0.message.contains("read-only") }, "\(accept.errors)")
+        #expect(try read(root, translated) == stale)
+    }
+
     @Test func changedSourceParagraphMarksItsTranslationStale() throws {
         let root = try makeBook()
         defer { try? FileManager.default.removeItem(at: root) }

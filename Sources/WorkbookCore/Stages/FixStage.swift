@@ -40,7 +40,7 @@ struct FixStage: BuildStage {
             guard let fixedSource, errors.isEmpty else { report.errors += errors; return }
             let fixed = try TranslationFixer.fixedText(source: fixedSource, translation: translation)
             guard fixed != translation.text else { return }
-            try AtomicFile.write(fixed, to: root.appendingPathComponent(translation.path))
+            try ChapterWriter.write(fixed, replacing: translation.text, at: root.appendingPathComponent(translation.path), path: translation.path)
             report.fixedFiles.append(translation.path)
         } catch {
             report.errors.append(error as? WorkbookError ?? WorkbookError(.fix, file: translation.path, "cannot fix the translation: \(error)"))

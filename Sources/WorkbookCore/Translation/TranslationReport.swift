@@ -40,7 +40,9 @@ public enum TranslationReport {
             }
             do {
                 let text = try TranslationFixer.acceptedText(source: source, translation: translation)
-                if text != translation.text { try AtomicFile.write(text, to: root.appendingPathComponent(translation.path)) }
+                if text != translation.text {
+                    try ChapterWriter.write(text, replacing: translation.text, at: root.appendingPathComponent(translation.path), path: translation.path)
+                }
                 let (reparsed, _) = ChapterParser().parse(path: translation.path, text: text)
                 if let reparsed { editions[editionIndex].chapters[source.name] = reparsed }
                 result.accepted.append(translation.path)

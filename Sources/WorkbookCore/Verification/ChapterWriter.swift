@@ -1,12 +1,15 @@
 import Foundation
 
-/// How `fix` writes a chapter without losing anyone's work:
+/// How every command that edits a chapter — `fix` (source chapters and translations), `translations --accept` —
+/// writes it without losing anyone's work:
 /// - only if the file still holds exactly what the build read (an edit made while the snippets ran is kept, and
 ///   `fix` stops with a message instead);
 /// - through a symbolic link, into the file it points to (the link stays a link);
 /// - never into a read-only file;
 /// - with its byte-order mark, if it had one (every byte outside output regions is kept);
-/// - only if the tool can read back what it writes.
+/// - only if the tool can read back what it writes;
+/// - whole (a temporary file renamed over it), except for a file with several hard links, which is rewritten in
+///   place so that every name keeps seeing the same file.
 enum ChapterWriter {
     static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
@@ -31,6 +34,27 @@ enum ChapterWriter {
         }
         var bytes = Data(fixed.utf8)
         if hasMark && !bytes.starts(with: byteOrderMark) { bytes = Data(byteOrderMark) + bytes }
-        try AtomicFile.write(bytes, to: target)
+        if info.st_nlink > 1 {
+            try writeInPlace(bytes, to: target, path: path)
+        } else {
+            try AtomicFile.write(bytes, to: target)
+        }
+    }
+
+    /// Rewrites a hard-linked file's contents (a rename would give this name a new file and leave the other names
+    /// on the old one).
+    static func writeInPlace(_ bytes: Data, to url: URL, path: String) throws {
+        let descriptor = open(url.path, O_WRONLY | O_TRUNC)
+        guard descriptor >= 0 else { throw WorkbookError(.fix, file: path, "cannot write: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        try bytes.withUnsafeBytes { buffer in
+            var written = 0
+            while written < buffer.count {
+                let count = Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                guard count > 0 else { throw WorkbookError(.fix, file: path, "writing failed: \(String(cString: strerror(errno)))") }
+                written += count
+            }
+        }
+        fsync(descriptor)
     }
 }
