@@ -184,6 +184,58 @@ import Testing
         #expect(stoppedRoot != nil)
     }
 
+    /// One raw request, Host and method as given.
+    func raw(_ port: UInt16, _ request: String) async throws -> RawHTTP.Response {
+        try await RawHTTP.offThread {
+            let fd = try RawHTTP.connect(port: port)
+            defer { close(fd) }
+            try RawHTTP.send(fd, request)
+            return try RawHTTP.parse(try RawHTTP.readAll(fd, deadline: Date().addingTimeInterval(240)))
+        }
+    }
+
+    /// Issue 23: a request naming another host (DNS rebinding) is refused; HEAD says the length a GET would get.
+    @Test func answersOnlyItsOwnHostNamesAndHeadTellsTheLength() async throws {
+        try await withServedBook { _, _, port in
+            for host in ["evil.example", "evil.example:\(port)", "127.0.0.1.evil.example"] {
+                let response = try await raw(port, "GET /01-live.html HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
+                #expect(response.status == 403 && !response.body.contains("First prose paragraph"), "Host: \(host) → \(response.status)")
+            }
+            for host in ["127.0.0.1:\(port)", "localhost:\(port)", "[::1]:\(port)"] {
+                let response = try await raw(port, "GET /01-live.html HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
+                #expect(response.status == 200, "Host: \(host) → \(response.status)")
+            }
+            let get = try await RawHTTP.get(port: port, "/assets/style.css")
+            let head = try await raw(port, "HEAD /assets/style.css HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            #expect(head.status == 200 && head.body.isEmpty)
+            #expect(head.headers.lowercased().contains("content-length: \(get.body.utf8.count)"), "\(head.headers)")
+        }
+        #expect(!PreviewHandler.acceptsHost("evil.example", listeningOn: "127.0.0.1"))
+        #expect(PreviewHandler.acceptsHost("192.168.1.5:3000", listeningOn: "0.0.0.0"))
+        #expect(PreviewHandler.acceptsHost("10.0.0.2", listeningOn: "10.0.0.2") && !PreviewHandler.acceptsHost("evil.example", listeningOn: "10.0.0.2"))
+    }
+
+    /// Issue 23 B8: event streams whose pages closed free their descriptors without waiting for a rebuild.
+    @Test func closedEventStreamsFreeTheirDescriptors() async throws {
+        try await withServedBook { session, _, port in
+            func openDescriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0 }
+            let before = openDescriptors()
+            for _ in 0..<3 {
+                var streams: [RawHTTP.EventStream] = []
+                for _ in 0..<100 { streams.append(try RawHTTP.EventStream(port: port)) }
+                _ = try await streams.last!.next()
+                streams.removeAll()    // closes every connection
+            }
+            let deadline = Date().addingTimeInterval(60)
+            while session.events.openStreams > 0 || openDescriptors() > before + 10, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            #expect(session.events.openStreams == 0, "streams still open: \(session.events.openStreams)")
+            #expect(openDescriptors() <= before + 10, "descriptors: \(before) before, \(openDescriptors()) after")
+            #expect(session.events.openStreams <= EventBroadcaster.maxClients)
+        }
+    }
+
     @Test func requestsOutsideTheSiteFolderGet404() async throws {
         try await withServedBook { _, root, port in
             let secret = "top secret \(UUID().uuidString)"

@@ -31,8 +31,14 @@ struct PreviewHandler: HTTPHandler {
     let site: SiteFileResolver
     let state: ServeStateStore
     let events: EventBroadcaster
+    /// The address the server listens on: decides which `Host` names it answers (`acceptsHost`).
+    var listeningHost = "127.0.0.1"
 
     func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+        guard Self.acceptsHost(request.headers[.host], listeningOn: listeningHost) else {
+            return text("This server serves a book at 127.0.0.1 only; it does not answer for another host name.\n",
+                        type: "text/plain; charset=utf-8", status: .forbidden)
+        }
         guard request.method == .GET || request.method == .HEAD else {
             var headers = HTTPHeaders()
             headers[HTTPHeader("Allow")] = "GET, HEAD"
@@ -40,9 +46,35 @@ struct PreviewHandler: HTTPHandler {
         }
         let response = respond(toRawPath: request.target.path())
         guard request.method == .HEAD else { return response }
+        // HEAD: the headers a GET would get, the length of the body it would get, no body.
         var head = response
+        if case .httpBody(let body) = response.payload, let count = body.count, head.headers[.contentLength] == nil {
+            head.headers[.contentLength] = String(count)
+        }
         head.payload = .httpBody(HTTPBodySequence())
         return head
+    }
+
+    /// A defence against DNS rebinding: a web page the reader has open elsewhere may make its own name resolve to
+    /// 127.0.0.1 and read the book through it, but its requests carry that name. A server on loopback answers only
+    /// `localhost`, `127.x.y.z` and `[::1]` (any port); on another address, only that address, or any name when it
+    /// listens on every interface (`0.0.0.0`, `::`), where the reader chose to be reached by any name. A request
+    /// without a Host header (HTTP/1.0 tools) is answered.
+    static func acceptsHost(_ header: String?, listeningOn host: String) -> Bool {
+        guard let header = header?.trimmingCharacters(in: .whitespaces).lowercased(), !header.isEmpty else { return true }
+        let name: String
+        if header.hasPrefix("["), let close = header.firstIndex(of: "]") {
+            name = String(header[header.index(after: header.startIndex)..<close])
+        } else {
+            name = String(header.split(separator: ":", maxSplits: 1).first ?? "")
+        }
+        var address = in_addr()
+        let loopback = name == "localhost" || name == "::1" || (inet_pton(AF_INET, name, &address) == 1 && name.hasPrefix("127."))
+        switch host {
+        case "0.0.0.0", "::": return true
+        case "127.0.0.1", "::1", "localhost": return loopback
+        default: return loopback || name == host.lowercased()
+        }
     }
 
     func respond(toRawPath rawPath: String) -> HTTPResponse {

@@ -60,7 +60,7 @@ public final class ServeSession: @unchecked Sendable {
     /// errors until they are fixed.
     @discardableResult
     public func start() async throws -> URL {
-        let handler = PreviewHandler(site: SiteFileResolver(root: siteDirectory), state: state, events: events)
+        let handler = PreviewHandler(site: SiteFileResolver(root: siteDirectory), state: state, events: events, listeningHost: options.host)
         let server = try PreviewServer(host: options.host, port: options.port, handler: handler)
         self.server = server
         let ended = Flag()
