@@ -43,7 +43,12 @@ enum ModuleSearchArguments {
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
-            if withValue.contains(argument), index + 1 < arguments.count {
+            if argument == "-Xfrontend", index + 3 < arguments.count, withValue.contains(arguments[index + 1]),
+               arguments[index + 2] == "-Xfrontend" {
+                // `-Xfrontend -load-plugin-executable -Xfrontend PATH#Module`: how SwiftPM hands macros to the frontend.
+                kept += Array(arguments[index..<(index + 4)])
+                index += 4
+            } else if withValue.contains(argument), index + 1 < arguments.count {
                 kept += [argument, arguments[index + 1]]
                 index += 2
             } else {
