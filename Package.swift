@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "ServeTests", dependencies: ["WorkbookCore"]),
         .testTarget(name: "ChapterTests", dependencies: ["WorkbookCore"]),
         .testTarget(name: "BrowserTests", dependencies: ["WorkbookCore"]),
-        .testTarget(name: "InstallTests", dependencies: ["workbook", "rope"]),
+        .testTarget(name: "InstallTests", dependencies: ["workbook", "rope", "WorkbookCore"]),
         // Real packages (swift-system, swift-numerics, …) made into books: `make test-packages`, minutes each.
         .testTarget(name: "PackageBookTests", dependencies: ["workbook"]),
     ]

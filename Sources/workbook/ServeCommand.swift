@@ -28,6 +28,11 @@ struct Serve: ParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         if let timeout { guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") } }
+        var v4 = in_addr(), v6 = in6_addr()
+        guard host == "localhost" || inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1 else {
+            throw ValidationError("--host takes an IP address of this machine (127.0.0.1, ::1, 0.0.0.0 for every interface, "
+                + "or one interface's address), not '\(host)'")
+        }
     }
 
     func run() throws {
@@ -45,20 +50,29 @@ struct Serve: ParsableCommand {
         options.fix = fix
         let session = ServeSession(options: options)
 
-        // Ctrl-C and SIGTERM end the session cleanly instead of killing the process mid-build.
-        let stopRequested = DispatchSemaphore(value: 0)
+        // Ctrl-C and SIGTERM end the session cleanly instead of killing the process mid-build — also during the
+        // first build, which can take minutes: the main thread waits for whichever comes first.
+        let wake = DispatchSemaphore(value: 0)
+        let stopRequested = SignalFlag()
         var sources: [any DispatchSourceSignal] = []
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { stopRequested.signal() }
+            source.setEventHandler { stopRequested.set(); wake.signal() }
             source.resume()
             sources.append(source)
         }
 
-        let started = Blocking.await { try await session.start() }
+        let starting = Blocking.start { try await session.start() } whenDone: { wake.signal() }
+        wake.wait()
+        guard !stopRequested.isSet else {
+            FileHandle.standardError.write(Data("stopping during the first build …\n".utf8))
+            _ = Blocking.await { await session.stop(killingChildren: true) }
+            FileHandle.standardOutput.write(Data("stopped\n".utf8))
+            throw ExitCode(130)
+        }
         let url: URL
-        switch started {
+        switch starting.result! {
         case .failure(let error):
             FileHandle.standardError.write(Data("error: cannot serve the book: \(error)\n".utf8))
             _ = Blocking.await { await session.stop(killingChildren: true) }
@@ -70,7 +84,7 @@ struct Serve: ParsableCommand {
         FileHandle.standardOutput.write(Data("serving \(url.absoluteString) — edit a chapter and the page reloads; Ctrl-C stops\n".utf8))
         if open { openInBrowser(url) }
 
-        stopRequested.wait()
+        while !stopRequested.isSet { wake.wait() }
         FileHandle.standardError.write(Data("stopping …\n".utf8))
         _ = Blocking.await { await session.stop(killingChildren: true) }
         FileHandle.standardOutput.write(Data("stopped\n".utf8))
@@ -101,16 +115,30 @@ struct Serve: ParsableCommand {
 enum Blocking {
     static func await<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) -> Result<T, any Error> {
         let done = DispatchSemaphore(value: 0)
-        let box = Box<T>()
-        Task {
-            do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
-            done.signal()
-        }
+        let box = start(work) { done.signal() }
         done.wait()
         return box.result!
     }
 
-    private final class Box<T>: @unchecked Sendable {
+    /// Starts the work; `whenDone` is called once its result is in the box.
+    static func start<T: Sendable>(_ work: @escaping @Sendable () async throws -> T, whenDone: @escaping @Sendable () -> Void) -> Box<T> {
+        let box = Box<T>()
+        Task {
+            do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
+            whenDone()
+        }
+        return box
+    }
+
+    final class Box<T>: @unchecked Sendable {
         var result: Result<T, any Error>?
     }
+}
+
+/// A flag set from a signal handler's queue and read from the main thread.
+final class SignalFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WorkbookCore
 
 /// `workbook` as a user installs and runs it: scripts/install.sh puts the binary built for these tests under a
 /// temporary PREFIX, and the installed binary makes and builds a book in a package that has nothing to do with
@@ -210,6 +211,44 @@ import Testing
         let linkEdited = try run(workbook, ["check"], in: book)
         #expect(linkEdited.status == 1 && linkEdited.stderr.contains("Chapters/01-answer.md:"),
                 "an edit behind a linked source file went unseen: \(linkEdited.all)")
+    }
+
+    /// Issue 23 B13: Ctrl-C during serve's first build (here a snippet that sleeps 30 s) stops it at once, with the
+    /// chapter program, instead of being ignored until the build ends.
+    @Test func serveStopsOnInterruptDuringItsFirstBuild() throws {
+        let book = try temporaryFolder("serve-interrupt")
+        defer { try? FileManager.default.removeItem(at: book) }
+        try FileManager.default.createDirectory(at: book.appendingPathComponent("Chapters"), withIntermediateDirectories: true)
+        let marker = "workbook-interrupt-\(UUID().uuidString.prefix(8))"
+        try "# Slow\n\n```swift {#slow}\nlet marker = \"\(marker)\"\nsleep(30)\n```\n"
+            .write(to: book.appendingPathComponent("Chapters/01-slow.md"), atomically: true, encoding: .utf8)
+        let runtime = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "workbook-tests-runtime-\(getuid())-\(ContentHash.of(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path).prefix(8))")
+        let process = Process()
+        process.executableURL = Self.binDirectory.appendingPathComponent("workbook")
+        process.arguments = ["serve", "--port", "0", "--runtime-dir", runtime.path, "--root", book.path]
+        let log = book.appendingPathComponent("serve.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = process.standardOutput
+        try process.run()
+        // Wait until the chapter program sleeps (its binary runs from the book's build folder).
+        let deadline = Date().addingTimeInterval(180)
+        func sleeperRuns() -> Bool {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).contains { pid in
+                ((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "").contains(book.appendingPathComponent(".workbook-cache").path)
+            }
+        }
+        while !sleeperRuns() && Date() < deadline { usleep(100_000) }
+        let started = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        try #require(sleeperRuns(), "the chapter program never started: \(started)")
+        let interrupted = Date()
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let seconds = Date().timeIntervalSince(interrupted)
+        #expect(seconds < 10, "serve took \(seconds) s to stop after Ctrl-C")
+        #expect(process.terminationStatus == 130)
+        #expect(!sleeperRuns(), "the chapter program outlived serve")
     }
 
     @Test func initOutsideAPackageSaysWhatToDo() throws {

@@ -1,3 +1,4 @@
+import FlyingSocks
 import Foundation
 
 /// What `workbook serve` should do.
@@ -73,7 +74,7 @@ public final class ServeSession: @unchecked Sendable {
         // work may hold Swift's concurrency threads for a while.
         while await !server.server.isListening {
             if ended.isSet {
-                if case .failure(let failure) = await task.result { throw failure }
+                if case .failure(let failure) = await task.result { throw explained(failure) }
                 throw WorkbookError(.setup, "the server stopped before listening")
             }
             try await Task.sleep(for: .milliseconds(20))
@@ -82,6 +83,24 @@ public final class ServeSession: @unchecked Sendable {
         await queue.requestAndWait()
         watcher.start()
         return try await url()
+    }
+
+    /// The socket layer's failures in words an author can act on.
+    func explained(_ failure: any Error) -> any Error {
+        guard case let SocketError.failed(type, code, _) = failure else { return failure }
+        let address = "\(options.host.contains(":") ? "[\(options.host)]" : options.host):\(options.port)"
+        switch code {
+        case EADDRINUSE:
+            return WorkbookError(.setup, "\(address) is already in use (another `workbook serve`?); stop it, or pass --port with "
+                + "another number (--port 0 picks a free one)")
+        case EADDRNOTAVAIL:
+            return WorkbookError(.setup, "\(options.host) is not an address of this machine; pass --host 127.0.0.1 (this machine "
+                + "only) or the address of one of its network interfaces")
+        case EACCES:
+            return WorkbookError(.setup, "not allowed to listen on \(address) (ports below 1024 need root); pass --port 3000 or above")
+        default:
+            return WorkbookError(.setup, "cannot listen on \(address): \(type.lowercased()) failed, \(String(cString: strerror(code)))")
+        }
     }
 
     /// The address pages are served at (`http://127.0.0.1:3000/`).
