@@ -14,8 +14,10 @@ import Foundation
 public enum OutputProtocol {
     /// The environment variable that names the control descriptor.
     public static let controlDescriptorVariable = "WORKBOOK_CONTROL_FD"
-    /// `snippet N TOKEN`: snippet N (0-based, in chapter order) starts here. TOKEN is the run's secret, written into
-    /// the generated program by `workbook` (a snippet calling `__workbookSnippet` itself cannot know it).
+    /// The environment variable that hands the program its run's secret (read once, then erased: `ControlChannel`).
+    public static let tokenVariable = "WORKBOOK_RUN_TOKEN"
+    /// `snippet N TOKEN`: snippet N (0-based, in chapter order) starts here. TOKEN is the run's secret: not in the
+    /// generated source or the binary (a snippet could read those), only in this module's memory.
     public static let snippet = "snippet"
     /// `markdown-begin` … `markdown-end`: the stdout bytes between are Markdown (a table), injected verbatim.
     public static let markdownBegin = "markdown-begin"
@@ -42,6 +44,21 @@ enum ControlChannel {
         unsetenv(OutputProtocol.controlDescriptorVariable)
         return fd
     }()
+
+    /// The run's secret, from `WORKBOOK_RUN_TOKEN`, handed out once (to the generated program, before the first
+    /// snippet runs), then erased from the environment — also from the process's original environment block, which `/proc/self/environ` shows and
+    /// `unsetenv` leaves in place — so snippet code (and what it starts) cannot read it there.
+    static func takeToken() -> String {
+        tokenLock.lock(); defer { tokenLock.unlock() }
+        guard !tokenTaken, let value = getenv(OutputProtocol.tokenVariable) else { return "" }
+        tokenTaken = true
+        let token = String(cString: value)
+        memset(value, 0, strlen(value))
+        unsetenv(OutputProtocol.tokenVariable)
+        return token
+    }
+    private static let tokenLock = NSLock()
+    nonisolated(unsafe) private static var tokenTaken = false
 
     /// Flushes every C stream (`fflush(NULL)`; Swift 6 forbids naming the global `stdout`), so that the offset is
     /// exact and everything a snippet printed before a later trap has reached the file, then writes one record.

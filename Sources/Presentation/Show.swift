@@ -55,6 +55,13 @@ public func sci(_ x: Double, _ digits: Int = 3) -> String {
 }
 
 
+/// Called once by the generated program, before any snippet: the run's secret, which it keeps in a variable whose
+/// name is drawn anew for every program (snippet code, written before, cannot name it). Every later call — a
+/// snippet's — gets "".
+public func __workbookTakeToken() -> String {
+    ControlChannel.takeToken()
+}
+
 /// Called by the generated program before snippet `index` runs.
 public func __workbookSnippet(_ index: Int, _ token: String) {
     emit(OutputProtocol.snippet + " \(index) \(token)")

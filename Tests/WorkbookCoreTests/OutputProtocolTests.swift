@@ -44,6 +44,55 @@ import Testing
                 "\(report.errors)")
     }
 
+    /// Issue 23 B6: a hostile snippet looks for the run's token where a program could find it — the generated
+    /// source next to its binary, its environment (`/proc/self/environ` keeps what `unsetenv` removed), the helpers'
+    /// own hand-out — forges the records with every candidate and exits: the run must not pass.
+    @Test func aSnippetCannotFindTheTokenToForgeTheEnd() throws {
+        let book = try TestBook(["01-t.md": chapter([
+            ("thief", #"""
+            import Foundation
+            var candidates = [__workbookTakeToken()]
+            let environ = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/self/environ"))) ?? Data()
+            for entry in environ.split(separator: 0) {
+                let text = String(decoding: entry, as: UTF8.self)
+                if text.hasPrefix("WORKBOOK_RUN_TOKEN=") { candidates.append(String(text.dropFirst(19))) }
+            }
+            let program = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: program.path)) ?? [] where name.hasSuffix(".swift") {
+                let source = (try? String(contentsOf: program.appendingPathComponent(name), encoding: .utf8)) ?? ""
+                for line in source.split(separator: "\n") where line.contains("__workbookCompleted(") {
+                    candidates.append(String(line.drop { $0 != "(" }.dropFirst().prefix { $0 != ")" }))
+                }
+            }
+            for token in candidates { __workbookSnippet(1, token); __workbookCompleted(token) }
+            exit(0)
+            """#),
+            ("skipped", "check(false, \"never checked\")"),
+        ])])
+        defer { book.remove() }
+        let report = book.run(.check)
+        #expect(!report.errors.isEmpty, "a forged end passed")
+        #expect(report.errors.allSatisfy { $0.file == "Chapters/01-t.md" && $0.stage == .run }, "\(report.errors)")
+    }
+
+    /// A top-level `defer` runs after the last snippet: its check is reported as such, not as a forged record.
+    @Test func aTopLevelDeferIsExplained() throws {
+        let book = try TestBook(["01-t.md": chapter([("late", "defer { check(false, \"at the end\") }\nprint(1)")])])
+        defer { book.remove() }
+        let report = book.run(.check)
+        #expect(report.errors.contains { $0.message.contains("after its last snippet ended: a top-level `defer` runs then") }, "\(report.errors)")
+    }
+
+    /// Bytes that are not UTF-8 are recorded as escapes, so a change from one such byte to another is seen.
+    @Test func invalidBytesInOutputAreRecordedDistinctly() throws {
+        let book = try TestBook(["01-t.md": chapter([("bytes", "import Foundation\nFileHandle.standardOutput.write(Data([0x61, 0xFF, 0x62, 0x0A]))")])])
+        defer { book.remove() }
+        #expect(book.run(.fix).errors.isEmpty)
+        #expect(try book.read("Chapters/01-t.md").contains("```text\na\\xFFb\n```"))
+        try book.write(try book.read("Chapters/01-t.md").replacingOccurrences(of: "0xFF", with: "0xFE"), to: "Chapters/01-t.md")
+        #expect(!book.run(.check).errors.isEmpty, "0xFF → 0xFE went unseen")
+    }
+
     /// A snippet that prints the old control lines or an end marker: its text is its own output, nothing else.
     @Test func snippetCannotForgeControlLines() throws {
         let book = try TestBook(["01-t.md": chapter([

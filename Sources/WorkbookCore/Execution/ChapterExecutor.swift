@@ -67,7 +67,7 @@ public struct ChapterExecutor: Sendable {
         let binary = folder.appendingPathComponent("chapter")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try ProgramGenerator.source(for: chapter, imports: toolchain.imports, token: token).write(to: source, atomically: true, encoding: .utf8)
+            try ProgramGenerator.source(for: chapter, imports: toolchain.imports).write(to: source, atomically: true, encoding: .utf8)
         } catch {
             run.errors.append(WorkbookError(.compile, file: chapter.path, "cannot write the generated program to \(folder.path): \(error.localizedDescription)"))
             return .finished(run)
@@ -131,6 +131,7 @@ public struct ChapterExecutor: Sendable {
         environment["SWIFT_BACKTRACE"] = "enable=no"    // a one-line fatal error, not a page of registers
         environment[OutputProtocol.controlDescriptorVariable] = String(Self.controlDescriptor)
         environment[ChapterGroup.selectorVariable] = program.selector
+        environment[OutputProtocol.tokenVariable] = token
         let result: Subprocess.Result
         do {
             result = try Subprocess.run(program.binary.path, [], in: bookRoot, environment: environment, timeout: timeout,
@@ -175,9 +176,13 @@ public struct ChapterExecutor: Sendable {
                 (result.crashed ? "trapped" : "exited with status \(result.status)") + inSnippet
                 + (message.isEmpty ? "" : ": \(message)")))
         } else if let first = split.outOfOrder.first {
-            run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart,
-                "the chapter program's records are out of order (\(first))\(inSnippet): a snippet must not call "
-                + "__workbookSnippet or __workbookCompleted; its outputs are not trusted"))
+            let afterTheEnd = first.hasSuffix("after the end")
+            run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart, afterTheEnd
+                ? "the chapter program wrote \(first.dropLast(" after the end".count)) after its last snippet ended: a top-level "
+                    + "`defer` runs then, and so may a thread a snippet started. Put that code inside a snippet (and wait for "
+                    + "threads before it ends); the chapter's outputs are not trusted"
+                : "the chapter program's records are out of order (\(first))\(inSnippet): a snippet must not call "
+                    + "__workbookSnippet or __workbookCompleted; its outputs are not trusted"))
         } else if !split.completed {
             // Status 0 but no `completed` record: something ended the program early and nothing after it ran.
             run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart,
@@ -197,7 +202,7 @@ public struct ChapterExecutor: Sendable {
         let source = folder.appendingPathComponent("main-debug.swift")
         let binary = folder.appendingPathComponent("chapter-debug")
         guard (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) != nil,
-              (try? ProgramGenerator.source(for: chapter, imports: toolchain.imports, token: Self.newToken())
+              (try? ProgramGenerator.source(for: chapter, imports: toolchain.imports)
                 .write(to: source, atomically: true, encoding: .utf8)) != nil else { return nil }
         let arguments = ["-g"] + toolchain.compileArguments(sources: [source], output: binary, moduleCache: moduleCache)
         guard let compiled = try? Subprocess.run(toolchain.swiftc, arguments, in: bookRoot, timeout: max(timeout, 120)),

@@ -28,7 +28,7 @@ struct ChapterGroup {
             let function = "__workbookChapter\(index)"
             let member = Member(token: ChapterExecutor.newToken(), selector: String(index))
             let source = folder.appendingPathComponent("chapter\(index).swift")
-            try ProgramGenerator.function(function, for: chapter, imports: imports, token: member.token)
+            try ProgramGenerator.function(function, for: chapter, imports: imports)
                 .write(to: source, atomically: true, encoding: .utf8)
             sources.append(source)
             members.append(member)

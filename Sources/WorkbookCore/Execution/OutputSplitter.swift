@@ -120,11 +120,32 @@ public enum OutputSplitter {
         }
     }
 
+    /// UTF-8 text, with each byte that is not part of valid UTF-8 written as `\xFF`: decoding them all to U+FFFD
+    /// would make a change from one invalid byte to another invisible to `check`.
+    static func decodedShowingInvalidBytes(_ bytes: ArraySlice<UInt8>) -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var text = ""
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let lead = bytes[index]
+            let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0
+            if length > 0, index + length <= bytes.endIndex,
+               let character = String(validating: bytes[index..<(index + length)], as: UTF8.self) {
+                text += character
+                index += length
+            } else {
+                text += "\\x" + String(lead, radix: 16, uppercase: true)
+                index += 1
+            }
+        }
+        return text
+    }
+
     /// Output is recorded with "\n" line ends whatever the program printed: "\r\n" and a bare "\r" both end a line.
     /// A chapter cannot hold a "\r" inside a line (its own CRLF ends would swallow it, and `check` would then
     /// report a diff of identical-looking lines).
     static func normalizedLineEnds(_ bytes: ArraySlice<UInt8>) -> String {
-        let text = String(decoding: bytes, as: UTF8.self)
+        let text = decodedShowingInvalidBytes(bytes)
         guard text.utf8.contains(13) else { return text }
         return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
     }

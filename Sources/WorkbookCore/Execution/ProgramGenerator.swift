@@ -7,16 +7,18 @@
 public enum ProgramGenerator {
     /// - Parameters:
     ///   - imports: the modules every snippet sees (the book's libraries and the helpers), besides Foundation.
-    ///   - token: a secret of this run, written into the program's own record calls; the splitter trusts only
-    ///     records that carry it, so a snippet cannot fake a snippet start or the chapter's completion.
-    public static func source(for chapter: Chapter, imports: [String], token: String = "") -> String {
-        header(chapter, imports: imports) + body(of: chapter, token: token)
+    /// The run's token is not in this source or the binary (a snippet can read both): it reaches the program
+    /// through the environment when it runs (`OutputProtocol.tokenVariable`), and the program's first statement
+    /// takes it into a variable whose name is drawn for this program, which snippet code cannot name; the helpers
+    /// give it out only once. Records without it are not trusted (`OutputSplitter`).
+    public static func source(for chapter: Chapter, imports: [String]) -> String {
+        header(chapter, imports: imports) + body(of: chapter)
     }
 
     /// The same chapter as one function of a group's program (`ChapterGroup`): its snippets are the function's
     /// body, so declarations are local to the chapter and two chapters of a group cannot see each other.
-    static func function(_ name: String, for chapter: Chapter, imports: [String], token: String) -> String {
-        header(chapter, imports: imports) + "func \(name)() {\n" + body(of: chapter, token: token) + "}\n"
+    static func function(_ name: String, for chapter: Chapter, imports: [String]) -> String {
+        header(chapter, imports: imports) + "func \(name)() {\n" + body(of: chapter) + "}\n"
     }
 
     /// The imports, placed at the chapter's first line: a module that cannot be imported is reported there,
@@ -27,9 +29,9 @@ public enum ProgramGenerator {
             + "import Foundation\n" + imports.map { "import \($0)\n" }.joined() + "#sourceLocation()\n"
     }
 
-    static func body(of chapter: Chapter, token: String) -> String {
-        let token = swiftStringLiteral(token)
-        var out = ""
+    static func body(of chapter: Chapter) -> String {
+        let token = "__workbookToken_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        var out = "let \(token) = __workbookTakeToken()\n"
         for (index, snippet) in chapter.snippets.enumerated() {
             let location = "#sourceLocation(file: \(swiftStringLiteral(chapter.path)), line: \(snippet.codeStartLine))"
             if snippet.runs {
