@@ -52,10 +52,20 @@ enum ControlChannel {
         tokenLock.lock(); defer { tokenLock.unlock() }
         guard !tokenTaken, let value = getenv(OutputProtocol.tokenVariable) else { return "" }
         tokenTaken = true
+        endWithTheTool()
         let token = String(cString: value)
         memset(value, 0, strlen(value))
         unsetenv(OutputProtocol.tokenVariable)
         return token
+    }
+    /// A chapter program dies with the `workbook` that started it (`PR_SET_PDEATHSIG`), even one killed with
+    /// SIGKILL, which cannot end anything itself; if it is gone already, the program stops here.
+    static func endWithTheTool() {
+        guard let parent = getenv("WORKBOOK_PARENT").flatMap({ pid_t(String(cString: $0)) }),
+              let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "prctl") else { return }
+        let prctl = unsafeBitCast(symbol, to: (@convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32).self)
+        _ = prctl(1 /* PR_SET_PDEATHSIG */, UInt(SIGKILL), 0, 0, 0)
+        if getppid() != parent { _exit(137) }
     }
     private static let tokenLock = NSLock()
     nonisolated(unsafe) private static var tokenTaken = false

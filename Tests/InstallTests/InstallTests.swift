@@ -251,6 +251,68 @@ import WorkbookCore
         #expect(!sleeperRuns(), "the chapter program outlived serve")
     }
 
+    /// Processes whose command line holds `text` (from /proc).
+    static func processes(containing text: String) -> [pid_t] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { name in
+            guard let pid = pid_t(name), pid != getpid(),
+                  let command = FileManager.default.contents(atPath: "/proc/\(name)/cmdline") else { return nil }
+            return String(decoding: command.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(text) ? pid : nil
+        }
+    }
+
+    /// Issue 23 B10: a process a snippet starts in a session of its own (`setsid`) ends with the chapter, and a
+    /// chapter program ends when `workbook` is killed with SIGKILL.
+    @Test func whatSnippetsStartDoesNotOutliveTheTool() throws {
+        let book = try temporaryFolder("escape")
+        defer { try? FileManager.default.removeItem(at: book) }
+        try FileManager.default.createDirectory(at: book.appendingPathComponent("Chapters"), withIntermediateDirectories: true)
+        let escaping = "1002.\(Int.random(in: 10...99))"
+        try """
+            # Escape
+
+            ```swift {#escape noout}
+            import Foundation
+            let shell = Process()
+            shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+            shell.arguments = ["-c", "setsid sleep \(escaping) &"]
+            try! shell.run()
+            usleep(300_000)    // the shell has started the sleep and exited; the sleep is in a session of its own
+            ```
+
+            """.write(to: book.appendingPathComponent("Chapters/01-escape.md"), atomically: true, encoding: .utf8)
+        let runtime = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "workbook-tests-runtime-\(getuid())-\(ContentHash.of(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path).prefix(8))")
+        let workbook = Self.binDirectory.appendingPathComponent("workbook").path
+        let checked = try run(workbook, ["check", "--runtime-dir", runtime.path, "--root", book.path])
+        #expect(checked.status == 0, "\(checked.all)")
+        usleep(300_000)
+        let survivors = Self.processes(containing: "sleep \(escaping)")
+        #expect(survivors.isEmpty, "a setsid'd process outlived workbook: \(survivors)")
+        survivors.forEach { kill($0, SIGKILL) }
+
+        // SIGKILL to workbook while a chapter program sleeps: the program must not live on.
+        let slow = "\(Int.random(in: 100...999)).5"
+        try "# Slow\n\n```swift {#slow noout}\nimport Foundation\nlet seconds = \(slow)\nsleep(UInt32(seconds))\n```\n"
+            .write(to: book.appendingPathComponent("Chapters/01-escape.md"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: workbook)
+        process.arguments = ["check", "--runtime-dir", runtime.path, "--root", book.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let chapterProgram = book.appendingPathComponent(".workbook-cache/build").path
+        let deadline = Date().addingTimeInterval(120)
+        while Self.processes(containing: chapterProgram).isEmpty && Date() < deadline { usleep(100_000) }
+        try #require(!Self.processes(containing: chapterProgram).isEmpty, "the chapter program never started")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let stopDeadline = Date().addingTimeInterval(5)
+        while !Self.processes(containing: chapterProgram).isEmpty && Date() < stopDeadline { usleep(100_000) }
+        let orphans = Self.processes(containing: chapterProgram)
+        #expect(orphans.isEmpty, "the chapter program outlived a killed workbook: \(orphans)")
+        orphans.forEach { kill($0, SIGKILL) }
+    }
+
     @Test func initOutsideAPackageSaysWhatToDo() throws {
         let folder = try temporaryFolder("no-package")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -132,6 +132,7 @@ public struct ChapterExecutor: Sendable {
         environment[OutputProtocol.controlDescriptorVariable] = String(Self.controlDescriptor)
         environment[ChapterGroup.selectorVariable] = program.selector
         environment[OutputProtocol.tokenVariable] = token
+        environment[ProcessTree.parentVariable] = String(getpid())
         let result: Subprocess.Result
         do {
             result = try Subprocess.run(program.binary.path, [], in: bookRoot, environment: environment, timeout: timeout,
@@ -161,7 +162,9 @@ public struct ChapterExecutor: Sendable {
         if result.timedOut {
             run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart,
                 "time limit of \(OutputLimits.seconds(timeout)) exceeded" + (culprit.map { " in snippet '\($0.id)'" } ?? "")
-                + "; make it faster or raise --timeout"))
+                + (result.othersAtTimeOut.isEmpty ? "; make it faster or raise --timeout"
+                   : "; it was waiting while a process it started still ran (\(result.othersAtTimeOut.prefix(3).map { "`\($0.prefix(80))`" }.joined(separator: ", "))): "
+                     + "end or detach that process, or raise --timeout")))
         } else if result.outputLimitExceeded {
             run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart,
                 "stopped\(inSnippet): the chapter program printed more than \(OutputLimits.describe(OutputLimits.perProgram)); "

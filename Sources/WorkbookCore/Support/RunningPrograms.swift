@@ -26,6 +26,9 @@ final class RunningPrograms: @unchecked Sendable {
         return body()
     }
 
+    /// Whether `pid` is a program the tool started and still waits for (callers hold the lock: `whileNoSpawn`).
+    func isRunning(_ pid: pid_t) -> Bool { sessions.contains(pid) }
+
     func remove(_ pid: pid_t) {
         lock.lock(); sessions.remove(pid); lock.unlock()
     }
@@ -46,6 +49,7 @@ public enum Interruption {
 
     /// Call once, from the command's entry point.
     public static func install() {
+        ProcessTree.becomeSubreaper()
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())

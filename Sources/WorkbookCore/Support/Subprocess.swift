@@ -23,6 +23,8 @@ public struct Subprocess: Sendable {
         public var stderr: Data
         /// What the child wrote on the extra descriptor (`extraDescriptor`), if one was asked for.
         public var extra: Data
+        /// On a time-out: the command lines of the processes it had started that were still running.
+        public var othersAtTimeOut: [String] = []
         public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
         public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
     }
@@ -83,6 +85,7 @@ public struct Subprocess: Sendable {
 
         let deadline = timeout.map { Date().addingTimeInterval($0) }
         var timedOut = false, overflowed = false
+        var stillRunning: [String] = []
         var status: Int32 = 0
         var pause: useconds_t = 500
         while true {
@@ -95,6 +98,7 @@ public struct Subprocess: Sendable {
             if !timedOut && !overflowed {
                 if let deadline, Date() >= deadline {
                     timedOut = true
+                    stillRunning = ProcessTree.others(in: pid)
                     ProcessTree.kill(session: pid)
                 } else if let outputLimit, stdout.size > outputLimit || stderr.size > outputLimit {
                     overflowed = true
@@ -113,7 +117,7 @@ public struct Subprocess: Sendable {
         return Result(status: crashed ? 128 + signal : (status >> 8) & 0xff, crashed: crashed,
                       signal: crashed ? signal : nil, timedOut: timedOut, outputLimitExceeded: overflowed,
                       stdout: stdout.contents(limit: outputLimit), stderr: stderr.contents(limit: outputLimit),
-                      extra: extra?.contents(limit: nil) ?? Data())
+                      extra: extra?.contents(limit: nil) ?? Data(), othersAtTimeOut: stillRunning)
     }
 
     /// glibc's POSIX_SPAWN_SETSID (2.26+), which Swift's Glibc module does not import.
