@@ -90,15 +90,19 @@ struct PreviewHandler: HTTPHandler {
         default:
             break
         }
-        guard let file = site.file(forRawPath: rawPath), let data = FileManager.default.contents(atPath: file.path) else {
+        guard let file = site.file(forRawPath: rawPath) else {
             return text(LivePage.notFoundPage(state: state.current), type: "text/html; charset=utf-8", status: .notFound)
         }
         let type = Self.contentType(file.pathExtension)
-        if file.pathExtension == "html" {
+        if file.pathExtension == "html", let data = FileManager.default.contents(atPath: file.path) {
             return text(LivePage.inject(into: String(decoding: data, as: UTF8.self), state: state.current), type: type)
         }
-        // no-cache: the browser asks again after each reload, so a changed stylesheet shows at once.
-        return HTTPResponse(statusCode: .ok, headers: [.contentType: type, .cacheControl: "no-cache"], body: data)
+        // Any other file is streamed from disk, never read whole: a 400 MB data file costs a buffer, not 400 MB a
+        // request. no-cache: the browser asks again after each reload, so a changed stylesheet shows at once.
+        guard let body = try? HTTPBodySequence(file: file, suggestedBufferSize: 65_536) else {
+            return text(LivePage.notFoundPage(state: state.current), type: "text/html; charset=utf-8", status: .notFound)
+        }
+        return HTTPResponse(statusCode: .ok, headers: [.contentType: type, .cacheControl: "no-cache"], body: body)
     }
 
     func text(_ text: String, type: String, status: HTTPStatusCode = .ok) -> HTTPResponse {

@@ -21,6 +21,8 @@ struct PandocPages {
         case page(index: Int, message: String)
         /// pandoc could not run the renderer at all (too old for its Lua API, or not pandoc).
         case renderer(String)
+        /// The pandoc process rendering these pages (indexes into the input) ran past its time limit.
+        case timedOut(indices: [Int], seconds: Double)
     }
 
     func render(_ pages: [PageSource]) throws -> Result<[RenderedPage], Failure> {
@@ -39,6 +41,8 @@ struct PandocPages {
                 for (index, page) in zip(group, pagesOut) { rendered[index] = page }
             case .failure(.page(let local, let message)):
                 return .failure(.page(index: group[local], message: message))
+            case .failure(.timedOut(let local, let seconds)):
+                return .failure(.timedOut(indices: local.map { group[$0] }, seconds: seconds))
             case .failure(let failure):
                 return .failure(failure)
             }
@@ -52,18 +56,20 @@ struct PandocPages {
         for page in pages { data.append(Self.record(page.tocLabel)); data.append(Self.record(page.markdown)) }
         try data.write(to: list)
         defer { try? FileManager.default.removeItem(at: list) }
+        let timeout = 60 + 30 * Double(pages.count)
         let run = try Subprocess.run(pandoc, ["-f", "markdown", "-t", "html5", "--lua-filter", renderer.path,
                                               "-M", "workbook-pages=\(list.path)", "-M", "workbook-links=\(linkFilter.path)",
                                               "-o", "/dev/null", "/dev/null"],
-                                     timeout: 60 + 30 * Double(pages.count), input: Data())
-        if run.status != 0 || run.timedOut {
+                                     timeout: timeout, input: Data())
+        if run.timedOut { return .failure(.timedOut(indices: Array(pages.indices), seconds: timeout)) }
+        if run.status != 0 {
             // `workbook-page N: message` names the page that failed; anything else means the renderer cannot run.
             let stderr = run.stderrText
             if let range = stderr.range(of: "workbook-page "),
                let number = Int(stderr[range.upperBound...].prefix { $0.isNumber }), number >= 1, number <= pages.count {
                 return .failure(.page(index: number - 1, message: String(stderr[range.upperBound...].drop { $0.isNumber }.dropFirst(2).prefix(500))))
             }
-            return .failure(.renderer(run.timedOut ? "timed out" : String(stderr.prefix(500))))
+            return .failure(.renderer(String(stderr.prefix(500))))
         }
         guard let rendered = Self.pages(in: run.stdout), rendered.count == pages.count else {
             return .failure(.renderer("its output was not the renderer's (\(run.stdout.count) bytes)"))

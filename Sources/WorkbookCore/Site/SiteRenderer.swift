@@ -71,6 +71,13 @@ public struct SiteRenderer: Sendable {
         case .failure(.page(let index, let message)):
             let item = pending[index]
             throw WorkbookError(.render, file: "\(item.edition.chaptersFolder)/\(item.page.name).md", "pandoc failed: \(message)")
+        case .failure(.timedOut(let indices, let seconds)):
+            // The biggest page of the batch is the likely cause; every page of it is named.
+            let items = indices.map { pending[$0] }.sorted { $0.source.markdown.utf8.count > $1.source.markdown.utf8.count }
+            let named = items.map { "\($0.edition.chaptersFolder)/\($0.page.name).md (\(OutputLimits.describe($0.source.markdown.utf8.count)))" }
+            throw WorkbookError(.render, file: "\(items[0].edition.chaptersFolder)/\(items[0].page.name).md",
+                                "pandoc did not finish rendering in \(Int(seconds)) s: \(named.joined(separator: ", ")); a page that large "
+                                    + "is slow to render: shorten its outputs (a summary, a chart) or split the chapter")
         case .failure(.renderer(let message)):
             throw WorkbookError(.render, file: theme.url(Self.pageRenderer).path,
                                 "pandoc at \(pandoc) could not run the page renderer (it needs pandoc 2.17 or newer): \(message)")

@@ -31,7 +31,8 @@ public struct Subprocess: Sendable {
 
     /// - Parameters:
     ///   - extraDescriptor: open one more capture file in the child at this descriptor number (e.g. 3).
-    ///   - outputLimit: kill the process group when stdout or stderr exceeds this many bytes.
+    ///   - outputLimit: kill the process group when stdout, stderr or the extra descriptor exceeds this many bytes
+    ///     (a chart's records travel on the extra one: unbounded, 600 MB of them once took 2.5 GB and 72 s).
     public static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
                            environment: [String: String]? = nil, timeout: Double? = nil,
                            input: Data? = nil, extraDescriptor: Int32? = nil, outputLimit: Int? = nil) throws -> Result {
@@ -100,7 +101,7 @@ public struct Subprocess: Sendable {
                     timedOut = true
                     stillRunning = ProcessTree.others(in: pid)
                     ProcessTree.kill(session: pid)
-                } else if let outputLimit, stdout.size > outputLimit || stderr.size > outputLimit {
+                } else if let outputLimit, stdout.size > outputLimit || stderr.size > outputLimit || (extra?.size ?? 0) > outputLimit {
                     overflowed = true
                     ProcessTree.kill(session: pid)
                 }
@@ -117,7 +118,7 @@ public struct Subprocess: Sendable {
         return Result(status: crashed ? 128 + signal : (status >> 8) & 0xff, crashed: crashed,
                       signal: crashed ? signal : nil, timedOut: timedOut, outputLimitExceeded: overflowed,
                       stdout: stdout.contents(limit: outputLimit), stderr: stderr.contents(limit: outputLimit),
-                      extra: extra?.contents(limit: nil) ?? Data(), othersAtTimeOut: stillRunning)
+                      extra: extra?.contents(limit: outputLimit) ?? Data(), othersAtTimeOut: stillRunning)
     }
 
     /// glibc's POSIX_SPAWN_SETSID (2.26+), which Swift's Glibc module does not import.
