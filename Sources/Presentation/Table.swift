@@ -27,17 +27,25 @@ public struct Table: Sendable {
     /// Markdown with padded columns, so it also reads as a table in the raw chapter text.
     public var markdown: String {
         // A cell is text, not markup: `Array<Float>` must not become an HTML tag (it showed as "Array", and a
-        // `<script>` in a cell ran). Only what could start a tag, comment or entity is escaped (`\<`, `\&`: they read
-        // well in the chapter and render as the character), so "< 1°" stays as it is. A newline would end the row.
+        // `<script>` in a cell ran), `a*b*c` must not turn italic, `[1](2)` or `javascript:x` must not become links,
+        // `$x$` not math. Only what would start such markup is escaped with a backslash (it reads well in the chapter
+        // and renders as the character): "< 1°", "ω_i", "[1.85, 2.05]" stay as they are. A newline would end the row.
         func escape(_ cell: String) -> String {
             var out = ""
             let characters = Array(cell)
             for (index, character) in characters.enumerated() {
+                let previous = index > 0 ? characters[index - 1] : " "
                 let next = index + 1 < characters.count ? characters[index + 1] : " "
+                let schemeBefore = characters[..<index].reversed().prefix { !$0.isWhitespace }
                 switch character {
-                case "|": out += "\\|"
+                case "|", "*", "`", "$", "\\": out += "\\" + String(character)
+                case "_" where !(previous.isLetter || previous.isNumber) || !(next.isLetter || next.isNumber): out += "\\_"
+                case "~" where next == "~" || previous == "~": out += "\\~"
+                case "]" where next == "(" || next == "[": out += "\\]"
                 case "<" where next.isLetter || "/!?".contains(next): out += "\\<"
                 case "&" where next.isLetter || next == "#": out += "\\&"
+                // `javascript:`, `http:`: a bare URI becomes a link.
+                case ":" where !next.isWhitespace && !schemeBefore.isEmpty && schemeBefore.allSatisfy(\.isLetter): out += "\\:"
                 case "\n", "\r\n", "\r": out += " "
                 default: out.append(character)
                 }

@@ -30,4 +30,25 @@ import Testing
         let nonce = try #require(policy.firstRange(of: "'nonce-").map { policy[$0.upperBound...].prefix { $0 != "'" } })
         #expect(nonce.count >= 16 && page.contains("<script nonce=\"\(nonce)\" src=\"assets/book.js\">"))
     }
+
+    /// Issue 23: a computed cell is data — no emphasis, link, code, math or strikethrough from its characters.
+    @Test func tableCellsAreNeverMarkup() throws {
+        let book = try TestBook(["01-t.md": chapter([("cells", #"""
+            var t = Table(["cell"])
+            for cell in ["a*b*c", "[1](2)", "javascript:alert(1)", "`code`", "$x$", "~~gone~~", "_under_", "ω_i [1.85, 2.05]"] { t.append([cell]) }
+            show(t)
+            """#)])])
+        defer { book.remove() }
+        #expect(book.run(.fix).errors.isEmpty)
+        #expect(book.run(.build).errors.isEmpty)
+        let page = try book.read("site/out/01-t.html")
+        let start = try #require(page.range(of: "<table"))
+        let end = try #require(page.range(of: "</table>"))
+        let table = String(page[start.lowerBound..<end.upperBound])
+        for shown in ["a*b*c", "[1](2)", "javascript:alert(1)", "`code`", "$x$", "~~gone~~", "_under_", "ω_i [1.85, 2.05]"] {
+            #expect(table.contains(">\(shown)<"), "\(shown) is not shown as typed: \(table)")
+        }
+        for markup in ["<em>", "<a ", "<code>", "<math", "<del>", "<strong>"] { #expect(!table.contains(markup), "\(markup) in \(table)") }
+        #expect(try book.read("Chapters/01-t.md").contains("| ω_i [1.85, 2.05]"), "plain cells stay plain in the chapter")
+    }
 }
