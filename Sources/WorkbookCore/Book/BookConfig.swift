@@ -190,6 +190,22 @@ private struct KeyReader {
                 language: language, title: try reader.plainString("title"),
                 chaptersFolder: try reader.plainRelativePath("chapters") ?? "\(chaptersFolder)/\(language)",
                 sitePath: try reader.plainRelativePath("path") ?? language)
+            // The edition's folder is a folder of its own inside the site; its chapters are not the source's.
+            let path = translation.sitePath.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+            guard !path.isEmpty else {
+                throw WorkbookError(.load, file: BookConfig.fileName, "\(name).path = \"\(translation.sitePath)\" would put the edition over "
+                    + "the source's pages; give it a folder of its own, e.g. path = \"\(language.lowercased())\"")
+            }
+            if let other = result.first(where: { $0.sitePath.split(separator: "/").filter { $0 != "." }.joined(separator: "/") == path }) {
+                throw WorkbookError(.load, file: BookConfig.fileName, "\(name).path and translations.\(other.language).path are both "
+                    + "\"\(path)\"; each edition needs a folder of its own")
+            }
+            let folder = translation.chaptersFolder.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+            let source = chaptersFolder.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+            guard folder != source else {
+                throw WorkbookError(.load, file: BookConfig.fileName, "\(name).chapters = \"\(translation.chaptersFolder)\" is the source's own "
+                    + "chapters folder; a translation lives in a folder of its own, e.g. \"\(chaptersFolder)/\(language)\"")
+            }
             result.append(translation)
         }
         return result

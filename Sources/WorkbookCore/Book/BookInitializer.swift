@@ -16,8 +16,10 @@ public enum BookInitializer {
         let package = try PackageDescription.describe(root: root, swift: Toolchain.swiftDriver(beside: try Toolchain.locateCompiler()),
                                                      scratch: root.appendingPathComponent(".workbook-cache/runtime/.describe"))
         guard let library = package.libraries.first(where: { !$0.modules.isEmpty }) else {
+            let target = package.swiftTargets.first ?? package.name
             throw WorkbookError(.setup, file: "Package.swift", "declares no library product with Swift code; add one "
-                + "(`.library(name: \"\(package.name)\", targets: [\"\(package.name)\"])`) so snippets have something to import")
+                + "(`.library(name: \"\(target)\", targets: [\"\(target)\"])`) so snippets have something to import"
+                + (package.swiftTargets.count > 1 ? " (its Swift targets: \(package.swiftTargets.joined(separator: ", ")))" : ""))
         }
         // The first module whose sources offer something to call; else the first module, imported only.
         let samples = package.modules.lazy.compactMap { module in

@@ -30,6 +30,10 @@ public struct BookLoader {
                 var target = String(line[open.upperBound..<close])
                 guard target.hasSuffix(".md") else { continue }
                 if target.hasPrefix("./") { target.removeFirst(2) }    // `./01-x.md` is the same file
+                guard !target.contains("/") else {
+                    throw WorkbookError(.load, file: "\(chaptersFolder)/SUMMARY.md", line: number + 1, "lists '\(target)', which is not a "
+                        + "file of \(chaptersFolder)/ itself; chapters are listed by their file name (e.g. 01-intro.md)")
+                }
                 if listed.contains(target) {
                     throw WorkbookError(.load, file: "\(chaptersFolder)/SUMMARY.md", line: number + 1, "lists '\(target)' a second time; a chapter is listed once")
                 }
@@ -42,6 +46,11 @@ public struct BookLoader {
         }
         return try ordered.map { name in
             let path = "\(chaptersFolder)/\(name)"
+            // A name ends up in generated code, messages and pages: a control character (a newline) would break them.
+            if let control = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+                throw WorkbookError(.load, file: "\(chaptersFolder)/\(name.debugDescription.dropFirst().dropLast())",
+                    "the file name holds a control character (U+\(String(control.value, radix: 16, uppercase: true))); rename the file")
+            }
             guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
                 throw WorkbookError(.load, file: path, "cannot read the file")
             }

@@ -17,6 +17,8 @@ public struct PackageDescription: Sendable, Equatable, Codable {
     public var sourceFolders: [String]
     /// Each library module's source folder (relative to the package root).
     public var moduleFolders: [String: String] = [:]
+    /// The package's regular Swift targets (what a library product could be made of).
+    public var swiftTargets: [String] = []
 
     public var modules: [String] { libraries.flatMap(\.modules) }
 
@@ -67,6 +69,7 @@ public struct PackageDescription: Sendable, Equatable, Codable {
         let moduleFolders = Dictionary(libraries.flatMap(\.modules).compactMap { name in targets[name].map { (name, $0.path) } },
                                        uniquingKeysWith: { first, _ in first })
         return PackageDescription(name: described.name, libraries: libraries, sourceFolders: folders.sorted(),
-                                  moduleFolders: moduleFolders)
+                                  moduleFolders: moduleFolders,
+                                  swiftTargets: described.targets.filter { $0.module_type == "SwiftTarget" && $0.type == "library" }.map(\.name))
     }
 }

@@ -55,7 +55,10 @@ public enum ProgramGenerator {
         return !chapter.snippets.contains { snippet in
             snippet.source.split(separator: "\n").contains { line in
                 let code = line.drop { $0 == " " || $0 == "\t" }
-                return topLevelOnly.contains { code.hasPrefix($0) } || declaresAnOperator(code)
+                // A `return` at a snippet's top level would end the chapter's function early inside a group,
+                // where alone it is a compile error that names its line.
+                let topLevelReturn = line.hasPrefix("return") && (line.count == 6 || !(line.dropFirst(6).first!.isLetter))
+                return topLevelOnly.contains { code.hasPrefix($0) } || declaresAnOperator(code) || topLevelReturn
             }
         }
     }

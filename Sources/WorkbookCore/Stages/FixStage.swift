@@ -3,7 +3,10 @@ import Foundation
 /// `fix`: fresh outputs written into the chosen chapters' output regions (`OutputFixer`, `ChapterWriter`), then
 /// the source's snippets and outputs copied into every translation of those chapters (`TranslationFixer`).
 struct FixStage: BuildStage {
+    /// In `build --fix`, after the site is published: only a build without errors records its outputs.
+    var afterPublish = false
     var name: WorkbookError.Stage { .fix }
+    var runsAfterErrors: Bool { !afterPublish }
 
     func run(_ build: inout BuildState) throws -> String {
         let root = build.options.root

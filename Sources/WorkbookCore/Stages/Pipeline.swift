@@ -8,17 +8,20 @@ public enum Pipeline {
     ///     check:          load → parse → runtime → run → check
     ///     fix:            load → parse → runtime → run → fix
     ///     build:          load → parse → runtime → run → check → weave → render → publish
-    ///     build --fix:    load → parse → runtime → run → fix   → weave → render → publish
+    ///     build --fix:    load → parse → runtime → run → weave → render → publish → fix
     ///     serve:          load → parse → runtime → run → check (drift shown, not failing) → weave → render → publish
+    ///
+    /// `build --fix` records the fresh outputs last, once the site with them is in place: a build that fails
+    /// (a page pandoc cannot render) leaves every chapter as it was.
     static func stages(for options: BuildOptions) -> [any BuildStage] {
-        let verify: any BuildStage = switch options.mode {
-        case .check: CheckStage(preview: false)
-        case .preview: CheckStage(preview: true)
-        case .fix: FixStage()
-        case .build: options.fixOutputs ? FixStage() : CheckStage(preview: false)
+        let ran: [any BuildStage] = [LoadStage(), ParseStage(), RuntimeStage(), RunStage()]
+        let site: [any BuildStage] = [WeaveStage(), RenderStage(), PublishStage()]
+        switch options.mode {
+        case .check: return ran + [CheckStage(preview: false)]
+        case .fix: return ran + [FixStage()]
+        case .preview: return ran + [CheckStage(preview: true)] + site
+        case .build: return options.fixOutputs ? ran + site + [FixStage(afterPublish: true)] : ran + [CheckStage(preview: false)] + site
         }
-        let verified: [any BuildStage] = [LoadStage(), ParseStage(), RuntimeStage(), RunStage(), verify]
-        return options.mode.renders ? verified + [WeaveStage(), RenderStage(), PublishStage()] : verified
     }
 
     public static func run(_ options: BuildOptions) -> BuildReport {

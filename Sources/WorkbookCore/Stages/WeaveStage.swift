@@ -61,8 +61,9 @@ struct WeaveStage: BuildStage {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
         let runs = chapter.snippets.filter(\.runs).count
-        return strings.pageFooter(runs, toolchain.imports.map { "<code>\($0)</code>" }.joined(separator: ", "),
-                                  String(toolchain.fingerprint.prefix(8)), formatter.string(from: computedAt), chapter.path,
+        // The footer is HTML: a file name (`<b>.md`) is text in it.
+        return strings.pageFooter(runs, toolchain.imports.map { "<code>\(escape($0))</code>" }.joined(separator: ", "),
+                                  String(toolchain.fingerprint.prefix(8)), formatter.string(from: computedAt), escape(chapter.path),
                                   WorkbookVersion.current)
     }
 }

@@ -39,6 +39,10 @@ public enum OutputFolder {
             throw WorkbookError(.setup, file: BookConfig.fileName, "book.output leads outside the book (\(folder.path) is \(site)); "
                 + "a symbolic link must not send the site elsewhere. Use --output to build outside the book on purpose")
         }
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: folder.path) {
+            throw WorkbookError(.setup, file: folder.path, "is a symbolic link (to \(target)); workbook replaces the site folder as a "
+                + "whole and does not replace a link. Name the folder itself as the output (--output \(site))")
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) else { return }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []

@@ -33,7 +33,21 @@ public struct WorkbookError: Error, Sendable, Equatable, CustomStringConvertible
             if let line { location += ":\(line)" + (column.map { ":\($0)" } ?? "") }
             location += ": "
         }
-        return "\(location)\(severity.rawValue): [\(stage.rawValue)] \(message)"
+        return "\(location)\(severity.rawValue): [\(stage.rawValue)] \(Self.printable(message))"
+    }
+
+    /// A message as text for a terminal: control characters other than newline and tab (an escape sequence in a
+    /// check's message could move the cursor, recolour or retitle the author's terminal) shown as `\u{1B}`.
+    static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control && scalar != "\n" && scalar != "\t" {
+                out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }
 

@@ -27,10 +27,20 @@ public enum TranslationCheck {
 
     static func structureError(source: Chapter, translation: Chapter) -> WorkbookError {
         let missing = source.snippets.map(\.id).filter { id in !translation.snippets.contains { $0.id == id } }
-        return WorkbookError(.check, file: translation.path, line: 1,
-            "has \(translation.snippets.count) snippets where its source \(source.path) has \(source.snippets.count)"
-            + (missing.isEmpty ? "" : " (missing: \(missing.joined(separator: ", ")))")
-            + "; copy each missing snippet (with its output region) from the source to the matching place, then run `workbook fix`")
+        let extra = translation.snippets.filter { copy in !source.snippets.contains { $0.id == copy.id } }
+        var advice: [String] = []
+        if !missing.isEmpty {
+            advice.append("copy \(missing.count == 1 ? "the missing snippet" : "each missing snippet") (\(missing.joined(separator: ", "))) "
+                + "with its output region from the source to the matching place")
+        }
+        if !extra.isEmpty {
+            advice.append("remove \(extra.map { "'\($0.id)' (line \($0.fenceStart))" }.joined(separator: ", ")), which the source "
+                + "does not have (a translation carries the source's snippets only; new code goes into the source)")
+        }
+        if advice.isEmpty { advice.append("make its snippets the source's, in the same order") }
+        return WorkbookError(.check, file: translation.path, line: extra.first?.fenceStart ?? 1,
+            "has \(translation.snippets.count) snippets where its source \(source.path) has \(source.snippets.count); "
+            + advice.joined(separator: ", and ") + "; then run `workbook fix`")
     }
 
     /// How much of a translated chapter matches its source's current prose.
