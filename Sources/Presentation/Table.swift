@@ -24,6 +24,11 @@ public struct Table: Sendable {
         rows.append(row)
     }
 
+    /// A cell whose text is Markdown the author means (a link to a chapter: `Table.markdown("[2](02-x.md)")`),
+    /// passed to the page as markup; every other cell is text.
+    public static func markdown(_ text: String) -> String { markdownMark + text }
+    static let markdownMark = "\u{E000}"
+
     /// Markdown with padded columns, so it also reads as a table in the raw chapter text.
     public var markdown: String {
         // A cell is text, not markup: `Array<Float>` must not become an HTML tag (it showed as "Array", and a
@@ -31,6 +36,9 @@ public struct Table: Sendable {
         // `$x$` not math. Only what would start such markup is escaped with a backslash (it reads well in the chapter
         // and renders as the character): "< 1°", "ω_i", "[1.85, 2.05]" stay as they are. A newline would end the row.
         func escape(_ cell: String) -> String {
+            if cell.hasPrefix(Self.markdownMark) {
+                return String(cell.dropFirst()).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+            }
             var out = ""
             let characters = Array(cell)
             for (index, character) in characters.enumerated() {

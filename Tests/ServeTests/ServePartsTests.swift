@@ -26,8 +26,9 @@ struct ServePartsTests {
         for _ in 0..<20 { queue.request() }    // all while the first build runs
         gate.signal()
         let deadline = Date().addingTimeInterval(120)
-        while counter.count < 2 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        try await Task.sleep(for: .milliseconds(500))
+        // Until every request is covered by a finished build: then no further build can come from them.
+        while !queue.isIdle && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(queue.isIdle)
         #expect(counter.count == 2, "requests during a build queue exactly one more")
         // A request that waits: one more build, which has finished when it returns.
         await queue.requestAndWait()

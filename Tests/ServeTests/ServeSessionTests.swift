@@ -175,9 +175,17 @@ import Testing
     @Test func stopDuringABuildWaitsForItAndLeavesAWholeSite() async throws {
         var stoppedRoot: URL?
         try await withServedBook { session, root, port in
-            try edit(root) { $0.replacingOccurrences(of: "print(\"value is 1\")", with: "print(\"value is 9\")") }
-            // Let the watcher (0.1 s) start the rebuild, then stop in the middle of it.
-            try await Task.sleep(for: .milliseconds(300))
+            // A rebuild that takes a while: stop once its chapter program is running, surely in the middle of it.
+            try edit(root) { $0.replacingOccurrences(of: "print(\"value is 1\")", with: "print(\"value is 9\"); Thread.sleep(forTimeInterval: 2)") }
+            let program = root.appendingPathComponent(".workbook-cache/build").path
+            func running() -> Bool {
+                ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).contains { pid in
+                    (FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map { String(decoding: $0, as: UTF8.self) } ?? "").contains(program)
+                }
+            }
+            let deadline = Date().addingTimeInterval(120)
+            while !running() && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(running(), "the rebuild never started its chapter program")
             await session.stop()
             stoppedRoot = root
             let site = root.appendingPathComponent("site")

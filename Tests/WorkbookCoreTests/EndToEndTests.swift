@@ -59,15 +59,19 @@ import Testing
         let root = try copyOf("broken")
         defer { try? FileManager.default.removeItem(at: root) }
         let report = run(root, .build)
+        // The trap's message names a file of the toolchain's standard library, which differs between toolchains:
+        // what matters is the chapter line, the snippet and the fatal error.
         let lines = report.errors.map { $0.description.split(separator: "\n").first.map(String.init) ?? "" }
+            .map { $0.replacingOccurrences(of: #"Swift/[A-Za-z]+\.swift:[0-9]+: "#, with: "", options: .regularExpression) }
         #expect(lines == [
             "Chapters/01-compile.md:8:14: error: [compile] cannot convert value of type 'String' to specified type 'Int'",
-            "Chapters/02-trap.md:10:9: error: [run] trapped in snippet 'trap': Swift/ContiguousArrayBuffer.swift:692: Fatal error: Index out of range",
+            "Chapters/02-trap.md:10:9: error: [run] trapped in snippet 'trap': Fatal error: Index out of range",
             "Chapters/03-check.md:5: error: [check] check failed in snippet 'facts': floating point addition is exact",
             "Chapters/03-check.md:6: error: [check] check failed in snippet 'facts': within a tolerance: expected 0.3 ± 1e-17, got 0.30000000000000004",
             "Chapters/04-drift.md:6: error: [check] output of snippet 'value' changed; run `workbook fix` to accept it",
         ])
-        #expect(report.errors.last?.description.contains("- 41\n") == true || report.errors.last?.description.contains("+ 42") == true)
+        #expect(report.errors.last?.description.contains("- 41\n") == true && report.errors.last?.description.contains("+ 42") == true,
+                "the diff shows the recorded and the fresh output: \(report.errors.last?.description ?? "")")
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("site/out").path), "no site from a failing book")
         // The chapters that could run were still reported: 4 chapters, all attempted.
         #expect(report.compiled == 4)

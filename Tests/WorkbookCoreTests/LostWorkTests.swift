@@ -174,7 +174,14 @@ import Testing
             box.mutex.lock(); box.done = true; box.mutex.unlock()
             finished.signal()
         }
-        Thread.sleep(forTimeInterval: 1)
+        // Until the kernel shows the second run blocked on the lock (`->` marks a waiting request in /proc/locks).
+        let deadline = Date().addingTimeInterval(60)
+        func waiting() -> Bool {
+            ((try? String(contentsOfFile: "/proc/locks", encoding: .utf8)) ?? "").split(separator: "\n")
+                .contains { $0.contains("->") && $0.contains("FLOCK") && $0.contains(" \(getpid()) ") }
+        }
+        while !waiting() && Date() < deadline { usleep(10_000) }
+        #expect(waiting(), "the second run never waited for the lock")
         box.mutex.lock(); let early = box.done; box.mutex.unlock()
         #expect(!early, "the second run did not wait for the lock")
         box.lock = nil

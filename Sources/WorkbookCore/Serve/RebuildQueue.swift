@@ -45,6 +45,12 @@ final class RebuildQueue: @unchecked Sendable {
         }
     }
 
+    /// True when every request made so far is covered by a finished build: nothing runs, nothing is queued.
+    var isIdle: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return !pending && covered == requested
+    }
+
     /// Takes no more requests, drops a queued one, and waits for the running build to end. `whileWaiting` is
     /// called every 0.1 s until it does (the server uses it to end the build's child processes on Ctrl-C).
     func stop(whileWaiting: () -> Void = {}) {
