@@ -27,8 +27,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // book.toml (TOML, as mdBook's); about 30 s of C++ on a first build.
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
-        // `workbook serve`: a small pure-Swift HTTP server (static files, Server-Sent Events for live reload).
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // MARK: - The RoPE library and its command
@@ -47,7 +45,7 @@ let package = Package(
         // The helpers snippets call (show, check, Table, Chart). WorkbookCore reads their output protocol; every
         // book's runtime compiles these same sources as the module WorkbookHelpers (RuntimeBuilder).
         .target(name: "Presentation"),
-        .target(name: "WorkbookCore", dependencies: ["CCmarkGFM", "Presentation", "TOMLKit", "FlyingFox"]),
+        .target(name: "WorkbookCore", dependencies: ["CCmarkGFM", "Presentation", "TOMLKit"]),
         .executableTarget(
             name: "workbook",
             dependencies: ["WorkbookCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

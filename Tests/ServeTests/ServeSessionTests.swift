@@ -228,6 +228,20 @@ import Testing
         #expect(PreviewHandler.acceptsHost("10.0.0.2", listeningOn: "10.0.0.2") && !PreviewHandler.acceptsHost("evil.example", listeningOn: "10.0.0.2"))
     }
 
+    /// Issue 23 B12: a request line or head of megabytes is refused at once (414, 431) and the server goes on
+    /// answering; a 2 MB URL once wedged it at 99 % CPU.
+    @Test func hugeRequestsAreRefusedQuicklyAndTheServerGoesOn() async throws {
+        try await withServedBook { _, _, port in
+            let started = Date()
+            let longURL = try await raw(port, "GET /" + String(repeating: "a", count: 2_000_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(longURL.status == 414)
+            let bigHead = try await raw(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fill: " + String(repeating: "b", count: 200_000) + "\r\n\r\n")
+            #expect(bigHead.status == 431)
+            #expect(Date().timeIntervalSince(started) < 10, "refusing took \(Date().timeIntervalSince(started)) s")
+            #expect(try await RawHTTP.get(port: port, "/01-live.html").status == 200, "the server still answers")
+        }
+    }
+
     /// Issue 23 B8: event streams whose pages closed free their descriptors without waiting for a rebuild.
     @Test func closedEventStreamsFreeTheirDescriptors() async throws {
         try await withServedBook { session, _, port in

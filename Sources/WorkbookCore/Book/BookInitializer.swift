@@ -22,14 +22,14 @@ public enum BookInitializer {
                 + (package.swiftTargets.count > 1 ? " (its Swift targets: \(package.swiftTargets.joined(separator: ", ")))" : ""))
         }
         // The first module whose sources offer something to call; else the first module, imported only.
-        let samples = package.modules.lazy.compactMap { module in
+        let samples = package.defaultImports.lazy.compactMap { module in
             sampleSnippet(module: module, sources: RuntimeBuilder.files(under: root.appendingPathComponent(package.moduleFolders[module] ?? "Sources/\(module)")))
                 .map { (module, $0) }
         }
         let (module, sample) = samples.first ?? (library.modules[0], importOnlySnippet(module: library.modules[0]))
         let chapterFolder = BookConfig().chaptersFolder
         let files: [(String, String)] = [
-            (BookConfig.fileName, BookConfig.template(title: "\(package.name), by example", imports: package.modules)),
+            (BookConfig.fileName, BookConfig.template(title: "\(package.name), by example", imports: package.defaultImports)),
             ("\(chapterFolder)/index.md", landingPage(package: package.name)),
             (firstChapterPath, firstChapter(module: module, snippet: sample)),
         ]

@@ -19,8 +19,35 @@ public struct PackageDescription: Sendable, Equatable, Codable {
     public var moduleFolders: [String: String] = [:]
     /// The package's regular Swift targets (what a library product could be made of).
     public var swiftTargets: [String] = []
+    /// Library modules that another library module forwards (`@_exported import M`, or typealiases to `M.`
+    /// names): the umbrella module is what the package's users import.
+    public var forwarded: Set<String> = []
 
     public var modules: [String] { libraries.flatMap(\.modules) }
+
+    /// The modules snippets import when book.toml does not say: every library module but the forwarded ones.
+    /// Importing both an umbrella and a module it forwards makes the forwarded names ambiguous (swift-collections:
+    /// `Deque` is `Collections.Deque`, a typealias, and `DequeModule.Deque`); the umbrella alone is unambiguous
+    /// (a module's own declarations shadow those of the modules it imports).
+    public var defaultImports: [String] {
+        var seen = Set<String>()
+        return modules.filter { !forwarded.contains($0) && seen.insert($0).inserted }
+    }
+
+    /// Finds the forwarded modules by reading each library module's sources.
+    mutating func findForwarded(root: URL) {
+        let names = Set(modules)
+        for module in names {
+            guard let folder = moduleFolders[module] else { continue }
+            let text = RuntimeBuilder.files(under: root.appendingPathComponent(folder)).filter { $0.pathExtension == "swift" }
+                .compactMap { try? String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n")
+            for other in names where other != module
+                && (text.contains("@_exported import \(other)\n") || text.contains("@_exported public import \(other)\n")
+                    || text.contains("= \(other).")) {
+                forwarded.insert(other)
+            }
+        }
+    }
 
     /// Describes the package at `root` with `swift package describe`. `scratch` is SwiftPM's working folder for
     /// it: never the package's own `.build`, whose lock a running `swift build` or `swift test` holds (describing
@@ -37,7 +64,9 @@ public struct PackageDescription: Sendable, Equatable, Codable {
             throw WorkbookError(.setup, file: "Package.swift", "`swift package describe` failed; fix the manifest first:\n"
                 + String(result.stderrText.suffix(2000)))
         }
-        return try parse(result.stdout)
+        var package = try parse(result.stdout)
+        package.findForwarded(root: root)
+        return package
     }
 
     static func parse(_ json: Data) throws -> PackageDescription {

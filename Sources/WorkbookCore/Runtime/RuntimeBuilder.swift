@@ -53,11 +53,16 @@ public struct RuntimeBuilder: Sendable {
         if !upToDate {
             progress("building the snippet runtime (\(([package?.name].compactMap { $0 } + [Self.helpersModule]).joined(separator: " + ")), release)")
             try writeWrapper(manifest: wrapper)
-            let build = try Subprocess.run(swift, ["build", "-c", "release", "--package-path", directory.path,
-                                                   "--product", Self.libraryName], timeout: 1800)
+            let buildArguments = ["build", "-c", "release", "--package-path", directory.path, "--product", Self.libraryName]
+            var build = try Subprocess.run(swift, buildArguments, timeout: 1800)
+            // SwiftPM can keep a build plan that names a source file since deleted ("missing inputs"): plan afresh.
+            if build.status != 0, (build.stdoutText + build.stderrText).contains("missing input") {
+                build = try Subprocess.run(swift, buildArguments + ["--disable-build-manifest-caching"], timeout: 1800)
+            }
             guard build.status == 0 else {
                 throw WorkbookError(.setup, file: package == nil ? nil : "Package.swift",
-                                    "building the snippet runtime failed (swift build -c release in \(directory.path)):\n"
+                                    "building the snippet runtime failed (swift build -c release in \(directory.path); if the "
+                                    + "package builds on its own, `workbook clean` starts the runtime afresh):\n"
                                     + String((build.stdoutText + build.stderrText).suffix(3000)))
             }
             let arguments = try ModuleSearchArguments.read(binDirectory: binDirectory, module: Self.helpersModule)
@@ -95,7 +100,7 @@ public struct RuntimeBuilder: Sendable {
     /// `snippets.imports` from book.toml, each checked against the package; by default every library module.
     func modulesToImport(_ package: PackageDescription?) throws -> [String] {
         let available = package?.modules ?? []
-        guard let chosen = config.imports else { return available + [Self.helpersModule] }
+        guard let chosen = config.imports else { return (package?.defaultImports ?? []) + [Self.helpersModule] }
         for name in chosen where !available.contains(name) && name != Self.helpersModule {
             throw WorkbookError(.load, file: BookConfig.fileName, "snippets.imports names '\(name)', which is not a module of the package's "
                 + "library products" + (available.isEmpty ? " (the package has none)" : " (\(available.joined(separator: ", ")))"))

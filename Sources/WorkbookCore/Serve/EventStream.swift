@@ -1,114 +1,76 @@
-import FlyingSocks
 import Foundation
 
 /// Server-Sent Events to every open page: each subscriber first gets the current state, then every new one.
 /// A page compares the state's generation with the one it was served with and reloads when they differ.
 ///
-/// A closed connection is only noticed when something is written to it, so every stream gets a comment line
-/// every `heartbeat` seconds: a page that went away frees its descriptor within that time, not at the next
-/// rebuild (34 000 connect-and-close cycles once exhausted the server's descriptors). And at most `maxClients`
-/// streams are open at once; a new one ends the oldest (a reader has a few tabs, not hundreds).
+/// Each open page is a connection thread blocked in `serve`. A closed connection is only noticed when something
+/// is written to it, so every stream gets a comment line every `heartbeat` seconds: a page that went away frees its
+/// descriptor within that time, not at the next rebuild (34 000 connect-and-close cycles once exhausted the
+/// server's descriptors). At most `maxClients` streams are open at once; a new one ends the oldest (a reader has a
+/// few tabs, not hundreds).
 final class EventBroadcaster: @unchecked Sendable {
     static let maxClients = 64
-    private let lock = NSLock()
-    private var clients: [UUID: AsyncStream<Data>.Continuation] = [:]
-    private var order: [UUID] = []
+    private let condition = NSCondition()
     private var generation: String
+    /// Bumped at every publish; a client sends the state when it sees a new one.
+    private var version = 0
+    private var clients: [UUID] = []
     private var closed = false
-    private let timer: DispatchSourceTimer
+    private let heartbeat: Double
 
     init(generation: String, heartbeat: Double = 5) {
         self.generation = generation
-        timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.schedule(deadline: .now() + heartbeat, repeating: heartbeat)
-        timer.setEventHandler { [weak self] in self?.send(Data(": alive\n\n".utf8)) }
-        timer.resume()
+        self.heartbeat = heartbeat
     }
-
-    deinit { timer.cancel() }
 
     /// How many streams are open (for tests).
-    var openStreams: Int { lock.withLock { clients.count } }
+    var openStreams: Int { condition.withLock { clients.count } }
 
-    private func send(_ data: Data) {
-        lock.lock(); defer { lock.unlock() }
-        for client in clients.values { client.yield(data) }
-    }
-
-    /// One page's stream of event bytes. `retry` makes a page whose server went away try again after a second.
-    func subscribe() -> AsyncStream<Data> {
-        let (stream, continuation) = AsyncStream<Data>.makeStream(bufferingPolicy: .bufferingNewest(16))
+    /// Serves one page's stream on the calling thread until the page goes away (`write` fails), a newer page
+    /// takes its place among the last `maxClients`, or the server closes. `retry` makes a page whose server went
+    /// away try again after a second.
+    func serve(_ write: (Data) -> Bool) {
         let id = UUID()
-        lock.lock()
-        if closed {
-            lock.unlock()
-            continuation.finish()
-            return stream
+        condition.lock()
+        guard !closed else { condition.unlock(); return }
+        clients.append(id)
+        if clients.count > Self.maxClients { clients.removeFirst() }
+        condition.broadcast()
+        var seen = version
+        var message = Data("retry: 1000\n\n".utf8) + Self.event(generation)
+        defer { condition.withLock { clients.removeAll { $0 == id } } }
+        while true {
+            condition.unlock()
+            guard write(message) else { return }
+            condition.lock()
+            let deadline = Date().addingTimeInterval(heartbeat)
+            while version == seen && !closed && clients.contains(id) {
+                if !condition.wait(until: deadline) { break }
+            }
+            if closed || !clients.contains(id) { condition.unlock(); return }
+            message = version == seen ? Data(": alive\n\n".utf8) : Self.event(generation)
+            seen = version
         }
-        clients[id] = continuation
-        order.append(id)
-        var evicted: AsyncStream<Data>.Continuation?
-        if order.count > Self.maxClients { evicted = clients.removeValue(forKey: order.removeFirst()) }
-        continuation.yield(Data("retry: 1000\n\n".utf8) + Self.event(generation))
-        lock.unlock()
-        evicted?.finish()
-        continuation.onTermination = { [weak self] _ in self?.remove(id) }
-        return stream
     }
 
     /// Sends a new generation to every page (only after the site it names is in place).
     func publish(_ generation: String) {
-        lock.lock(); defer { lock.unlock() }
-        self.generation = generation
-        for client in clients.values { client.yield(Self.event(generation)) }
+        condition.withLock {
+            self.generation = generation
+            version += 1
+            condition.broadcast()
+        }
     }
 
     /// Ends every stream (the server is stopping) and refuses new subscribers.
     func close() {
-        lock.lock()
-        closed = true
-        let all = Array(clients.values)
-        clients = [:]
-        order = []
-        lock.unlock()
-        timer.cancel()
-        for client in all { client.finish() }
-    }
-
-    private func remove(_ id: UUID) {
-        lock.lock(); clients[id] = nil; order.removeAll { $0 == id }; lock.unlock()
+        condition.withLock {
+            closed = true
+            condition.broadcast()
+        }
     }
 
     static func event(_ generation: String) -> Data {
         Data("event: state\ndata: \(generation)\n\n".utf8)
-    }
-}
-
-/// An `AsyncStream<Data>` as the byte sequence FlyingFox streams a response body from (chunked, open until the
-/// stream ends): how the event stream stays open.
-struct StreamedBody: AsyncBufferedSequence {
-    typealias Element = UInt8
-    let stream: AsyncStream<Data>
-
-    func makeAsyncIterator() -> Iterator { Iterator(base: stream.makeAsyncIterator()) }
-
-    struct Iterator: AsyncBufferedIteratorProtocol {
-        var base: AsyncStream<Data>.Iterator
-        var pending: [UInt8] = []
-
-        mutating func next() async -> UInt8? {
-            guard let buffer = await nextBuffer(suggested: 1) else { return nil }
-            return buffer.first
-        }
-
-        mutating func nextBuffer(suggested count: Int) async -> [UInt8]? {
-            while pending.isEmpty {
-                guard let data = await base.next() else { return nil }
-                pending = Array(data)
-            }
-            let buffer = Array(pending.prefix(Swift.max(1, count)))
-            pending.removeFirst(buffer.count)
-            return buffer
-        }
     }
 }

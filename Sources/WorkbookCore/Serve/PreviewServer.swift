@@ -1,58 +1,26 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
 
-/// The HTTP side of `workbook serve` (FlyingFox): the site folder's files — pages with the live-reload script
-/// added —, that script and its stylesheet, and the event stream that tells open pages to reload.
-struct PreviewServer: Sendable {
-    let server: HTTPServer
-
-    /// `host`: an IPv4 or IPv6 address to listen on (`127.0.0.1` unless the author asked for another);
-    /// `port` 0 picks a free one.
-    init(host: String, port: UInt16, handler: PreviewHandler) throws {
-        let address: any SocketAddress = host.contains(":")
-            ? try sockaddr_in6.inet6(ip6: host, port: port) : try sockaddr_in.inet(ip4: host, port: port)
-        server = HTTPServer(address: address, timeout: 30, logger: .disabled, handler: handler)
-    }
-
-    /// The address the socket is bound to (the kernel's answer, getsockname(2)).
-    func boundAddress() async -> (host: String, port: UInt16)? {
-        switch await server.listeningAddress {
-        case .ip4(let host, let port)?: (host, port)
-        case .ip6(let host, let port)?: (host, port)
-        default: nil
-        }
-    }
-}
-
-/// Answers one request. Only GET and HEAD; every path that is not one of the server's own resolves inside the
-/// site folder or is a 404 (`SiteFileResolver`).
-struct PreviewHandler: HTTPHandler {
+/// What `workbook serve` answers (over `HTTPServer`): the site folder's files — pages with the live-reload script
+/// added —, that script and its stylesheet, and the event stream that tells open pages to reload. Only GET and
+/// HEAD; every path that is not one of the server's own resolves inside the site folder or is a 404
+/// (`SiteFileResolver`).
+struct PreviewHandler: Sendable {
     let site: SiteFileResolver
     let state: ServeStateStore
     let events: EventBroadcaster
     /// The address the server listens on: decides which `Host` names it answers (`acceptsHost`).
     var listeningHost = "127.0.0.1"
 
-    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard Self.acceptsHost(request.headers[.host], listeningOn: listeningHost) else {
+    func handle(_ request: HTTPServer.Request) -> HTTPServer.Response {
+        guard Self.acceptsHost(request.headers["host"], listeningOn: listeningHost) else {
             return text("This server serves a book at 127.0.0.1 only; it does not answer for another host name.\n",
-                        type: "text/plain; charset=utf-8", status: .forbidden)
+                        type: "text/plain; charset=utf-8", status: 403)
         }
-        guard request.method == .GET || request.method == .HEAD else {
-            var headers = HTTPHeaders()
-            headers[HTTPHeader("Allow")] = "GET, HEAD"
-            return HTTPResponse(statusCode: .methodNotAllowed, headers: headers)
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return HTTPServer.Response(status: 405, headers: [("Allow", "GET, HEAD")])
         }
-        let response = respond(toRawPath: request.target.path())
-        guard request.method == .HEAD else { return response }
-        // HEAD: the headers a GET would get, the length of the body it would get, no body.
-        var head = response
-        if case .httpBody(let body) = response.payload, let count = body.count, head.headers[.contentLength] == nil {
-            head.headers[.contentLength] = String(count)
-        }
-        head.payload = .httpBody(HTTPBodySequence())
-        return head
+        // HEAD gets the headers a GET would get, Content-Length included; the server sends no body for it.
+        return respond(toRawPath: request.path)
     }
 
     /// A defence against DNS rebinding: a web page the reader has open elsewhere may make its own name resolve to
@@ -77,12 +45,11 @@ struct PreviewHandler: HTTPHandler {
         }
     }
 
-    func respond(toRawPath rawPath: String) -> HTTPResponse {
+    func respond(toRawPath rawPath: String) -> HTTPServer.Response {
         switch rawPath {
         case LivePage.eventsPath:
-            return HTTPResponse(statusCode: .ok,
-                                headers: [.contentType: "text/event-stream", .cacheControl: "no-store", .connection: "keep-alive"],
-                                body: HTTPBodySequence(from: StreamedBody(stream: events.subscribe())))
+            return HTTPServer.Response(status: 200, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-store")],
+                                       body: .events(events))
         case LivePage.scriptPath:
             return text(LivePage.script, type: "text/javascript; charset=utf-8")
         case LivePage.stylePath:
@@ -91,7 +58,7 @@ struct PreviewHandler: HTTPHandler {
             break
         }
         guard let file = site.file(forRawPath: rawPath) else {
-            return text(LivePage.notFoundPage(state: state.current), type: "text/html; charset=utf-8", status: .notFound)
+            return text(LivePage.notFoundPage(state: state.current), type: "text/html; charset=utf-8", status: 404)
         }
         let type = Self.contentType(file.pathExtension)
         if file.pathExtension == "html", let data = FileManager.default.contents(atPath: file.path) {
@@ -99,14 +66,14 @@ struct PreviewHandler: HTTPHandler {
         }
         // Any other file is streamed from disk, never read whole: a 400 MB data file costs a buffer, not 400 MB a
         // request. no-cache: the browser asks again after each reload, so a changed stylesheet shows at once.
-        guard let body = try? HTTPBodySequence(file: file, suggestedBufferSize: 65_536) else {
-            return text(LivePage.notFoundPage(state: state.current), type: "text/html; charset=utf-8", status: .notFound)
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? Int else {
+            return text(LivePage.notFoundPage(state: state.current), type: "text/html; charset=utf-8", status: 404)
         }
-        return HTTPResponse(statusCode: .ok, headers: [.contentType: type, .cacheControl: "no-cache"], body: body)
+        return HTTPServer.Response(status: 200, headers: [("Content-Type", type), ("Cache-Control", "no-cache")], body: .file(file, size: size))
     }
 
-    func text(_ text: String, type: String, status: HTTPStatusCode = .ok) -> HTTPResponse {
-        HTTPResponse(statusCode: status, headers: [.contentType: type, .cacheControl: "no-store"], body: Data(text.utf8))
+    func text(_ text: String, type: String, status: Int = 200) -> HTTPServer.Response {
+        HTTPServer.Response(status: status, headers: [("Content-Type", type), ("Cache-Control", "no-store")], body: .data(Data(text.utf8)))
     }
 
     static func contentType(_ pathExtension: String) -> String {

@@ -24,7 +24,7 @@ enum ServeInputs {
         return paths.filter { seen.insert($0.standardizedFileURL.path).inserted }
     }
 
-    /// The package's library source folders, from the description the runtime builder keeps (cached by the
+    /// The package's library source folders and its path dependencies, from the description the runtime builder keeps (cached by the
     /// manifest's contents, so this costs no `swift package describe` once a build has run).
     static func packageSourceFolders(root: URL, config: BookConfig, runtimeDirectory: URL?) -> [URL] {
         guard let resources = try? ToolResources.locate(), let swiftc = try? Toolchain.locateCompiler() else { return [] }
@@ -32,6 +32,7 @@ enum ServeInputs {
                                      directory: runtimeDirectory ?? Book(root: root, config: config).cacheDirectory.appendingPathComponent("runtime"),
                                      swiftc: swiftc)
         guard let package = try? builder.describePackage() else { return [] }
-        return package.sourceFolders.map { root.appendingPathComponent($0) }
+        // Packages the book depends on by path are part of its runtime too (`RuntimeBuilder.pathDependencyRoots`).
+        return package.sourceFolders.map { root.appendingPathComponent($0) } + builder.pathDependencyRoots()
     }
 }

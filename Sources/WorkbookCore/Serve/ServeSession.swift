@@ -1,4 +1,3 @@
-import FlyingSocks
 import Foundation
 
 /// What `workbook serve` should do.
@@ -38,8 +37,7 @@ public final class ServeSession: @unchecked Sendable {
     private var lastSite: [String: Data] = [:]
     private var watcher: FileWatcher!
     private var queue: RebuildQueue!
-    private var server: PreviewServer?
-    private var serverTask: Task<Void, any Error>?
+    private var server: HTTPServer?
 
     public init(options: ServeOptions) {
         self.options = options
@@ -62,45 +60,14 @@ public final class ServeSession: @unchecked Sendable {
     @discardableResult
     public func start() async throws -> URL {
         let handler = PreviewHandler(site: SiteFileResolver(root: siteDirectory), state: state, events: events, listeningHost: options.host)
-        let server = try PreviewServer(host: options.host, port: options.port, handler: handler)
+        // Listening is synchronous: a port in use fails here, at once.
+        let server = try HTTPServer(host: options.host, port: options.port)
         self.server = server
-        let ended = Flag()
-        let task = Task {
-            defer { ended.set() }
-            try await server.server.run()
-        }
-        serverTask = task
-        // Until it listens or fails (a port in use fails at once). No short time limit: in a test process other
-        // work may hold Swift's concurrency threads for a while.
-        while await !server.server.isListening {
-            if ended.isSet {
-                if case .failure(let failure) = await task.result { throw explained(failure) }
-                throw WorkbookError(.setup, "the server stopped before listening")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        server.start { handler.handle($0) }
         options.log("building \(options.build.root.lastPathComponent) (a first build compiles the package's library and every chapter) …")
         await queue.requestAndWait()
         watcher.start()
         return try await url()
-    }
-
-    /// The socket layer's failures in words an author can act on.
-    func explained(_ failure: any Error) -> any Error {
-        guard case let SocketError.failed(type, code, _) = failure else { return failure }
-        let address = "\(options.host.contains(":") ? "[\(options.host)]" : options.host):\(options.port)"
-        switch code {
-        case EADDRINUSE:
-            return WorkbookError(.setup, "\(address) is already in use (another `workbook serve`?); stop it, or pass --port with "
-                + "another number (--port 0 picks a free one)")
-        case EADDRNOTAVAIL:
-            return WorkbookError(.setup, "\(options.host) is not an address of this machine; pass --host 127.0.0.1 (this machine "
-                + "only) or the address of one of its network interfaces")
-        case EACCES:
-            return WorkbookError(.setup, "not allowed to listen on \(address) (ports below 1024 need root); pass --port 3000 or above")
-        default:
-            return WorkbookError(.setup, "cannot listen on \(address): \(type.lowercased()) failed, \(String(cString: strerror(code)))")
-        }
     }
 
     /// The address pages are served at (`http://127.0.0.1:3000/`).
@@ -112,7 +79,7 @@ public final class ServeSession: @unchecked Sendable {
 
     /// The address and port the listening socket is bound to, as the kernel reports it.
     public func boundAddress() async -> (host: String, port: UInt16)? {
-        await server?.boundAddress()
+        server.map { ($0.host, $0.port) }
     }
 
     /// Stops watching, ends the running build (its child processes too when `killingChildren`; tests share the
@@ -133,8 +100,7 @@ public final class ServeSession: @unchecked Sendable {
             }
         }
         events.close()
-        await server?.server.stop(timeout: 1)
-        serverTask?.cancel()
+        server?.stop()
     }
 
     private func changed(_ paths: [String]) {
@@ -214,12 +180,4 @@ extension WorkbookError {
         guard let range = description.range(of: "error: [") else { return description }
         return description.replacingCharacters(in: range, with: "warning: [")
     }
-}
-
-/// A flag set once, read from any thread.
-final class Flag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.lock(); value = true; lock.unlock() }
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
 }

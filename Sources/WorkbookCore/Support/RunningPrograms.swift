@@ -36,10 +36,13 @@ final class RunningPrograms: @unchecked Sendable {
     /// Kills every running session and refuses new ones; returns how many were running.
     @discardableResult
     func killAll() -> Int {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
         stopped = true
-        for session in sessions { ProcessTree.kill(session: session) }
-        return sessions.count
+        let running = sessions
+        lock.unlock()
+        // Outside the lock: the sweep for escapees takes it (`whileNoSpawn`); no new session can start now.
+        for session in running { ProcessTree.kill(session: session) }
+        return running.count
     }
 }
 
