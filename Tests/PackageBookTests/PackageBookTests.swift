@@ -69,7 +69,14 @@ struct PackageBookTests {
             mutation: ("Sources/CasePathsCore/CasePathable.swift", "    self[case: keyPath] != nil\n", "    self[case: keyPath] == nil\n")),
     ]
 
-    @Test(arguments: cases) func aPackageBecomesABook(_ package: Case) throws {
+    /// `WORKBOOK_PACKAGE_TESTS=1` runs every package; a list (`swift-collections,swift-system`) runs those.
+    static var selected: [Case] {
+        let chosen = (ProcessInfo.processInfo.environment["WORKBOOK_PACKAGE_TESTS"] ?? "").split(separator: ",").map(String.init)
+        let named = cases.filter { chosen.contains(String($0.repository.split(separator: "/").last!)) }
+        return named.isEmpty ? cases : named
+    }
+
+    @Test(arguments: selected) func aPackageBecomesABook(_ package: Case) throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-package-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         let clone = try Self.run("/usr/bin/git", ["clone", "-q", "--depth", "1", "-b", package.version,
