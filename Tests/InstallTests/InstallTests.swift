@@ -313,6 +313,22 @@ import WorkbookCore
         orphans.forEach { kill($0, SIGKILL) }
     }
 
+    /// A package without a library product is told which of its targets to make one of; a --host that is a name,
+    /// not an address, is refused before anything runs.
+    @Test func initAndServeNameWhatToDo() throws {
+        let package = try temporaryFolder("no-library")
+        defer { try? FileManager.default.removeItem(at: package) }
+        try FileManager.default.createDirectory(at: package.appendingPathComponent("Sources/Core"), withIntermediateDirectories: true)
+        try "// swift-tools-version:6.0\nimport PackageDescription\nlet package = Package(name: \"NoLib\", targets: [.target(name: \"Core\")])\n"
+            .write(to: package.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
+        try "public func f() {}\n".write(to: package.appendingPathComponent("Sources/Core/Core.swift"), atomically: true, encoding: .utf8)
+        let workbook = Self.binDirectory.appendingPathComponent("workbook").path
+        let initialized = try run(workbook, ["init"], in: package)
+        #expect(initialized.status == 1 && initialized.stderr.contains(#".library(name: "Core", targets: ["Core"])"#), "\(initialized.all)")
+        let serve = try run(workbook, ["serve", "--host", "example.com"], in: package)
+        #expect(serve.status != 0 && serve.stderr.contains("--host takes an IP address"), "\(serve.all)")
+    }
+
     @Test func initOutsideAPackageSaysWhatToDo() throws {
         let folder = try temporaryFolder("no-package")
         defer { try? FileManager.default.removeItem(at: folder) }

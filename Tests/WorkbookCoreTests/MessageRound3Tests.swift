@@ -82,6 +82,31 @@ import Testing
         #expect(page.contains("01-&lt;b&gt;bold.md") && !page.contains("<b>bold.md"))
     }
 
+    /// A chapter that waits for a process it started is not just "too slow": the time-out names that process.
+    @Test func aTimeOutNamesTheProcessTheChapterWaitedFor() throws {
+        let book = try TestBook(["01-t.md": chapter([("wait", """
+            import Foundation
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: "/bin/sleep")
+            child.arguments = ["37"]
+            try! child.run()
+            child.waitUntilExit()
+            """)])])
+        defer { book.remove() }
+        let report = book.run(.check, timeout: 3)
+        #expect(report.errors.contains { $0.message.contains("time limit of 3 s exceeded") && $0.message.contains("`/bin/sleep 37`") },
+                "\(report.errors)")
+    }
+
+    /// Issue 23 B15: a page pandoc could only render in gigabytes is refused before pandoc starts, by chapter.
+    @Test func aHugePageIsRefusedByName() throws {
+        let paragraph = String(repeating: "A long line of prose that goes on. ", count: 40) + "\n\n"
+        let book = try TestBook(["01-huge.md": "# Huge\n\n" + String(repeating: paragraph, count: 12_000)])
+        defer { book.remove() }
+        let report = book.run(.build)
+        #expect(report.errors.contains { $0.file == "Chapters/01-huge.md" && $0.message.contains("split the chapter") }, "\(report.errors)")
+    }
+
     /// `build --fix` records outputs only once the site with them is in place: a failing render leaves the chapter.
     @Test func buildFixTouchesNoChapterWhenTheBuildFails() throws {
         let book = try TestBook(["01-a.md": chapter([("x", "print(\"fresh\")")])])

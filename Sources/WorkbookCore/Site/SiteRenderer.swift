@@ -4,6 +4,7 @@ import Foundation
 /// together (`PandocPages`), the others read back from `PageCache`.
 public struct SiteRenderer: Sendable {
     /// The theme's pandoc filter that renders pages (TOC, search sections, HTML).
+    static let maxPageBytes = 16_000_000
     static let pageRenderer = "render-pages.lua"
     /// The theme's pandoc filter that turns `NN-name.md` links into `NN-name.html` (Link nodes only).
     static let linkFilter = "chapter-links.lua"
@@ -54,6 +55,13 @@ public struct SiteRenderer: Sendable {
             }
         }
         guard !pending.isEmpty else { return site }
+        // pandoc needs about 175 times a page's Markdown in memory (a 50 MB chapter peaked at 8.8 GB and ran past
+        // its time limit): a page that large is refused before pandoc starts, naming its chapter.
+        if let huge = pending.first(where: { $0.source.markdown.utf8.count > Self.maxPageBytes }) {
+            throw WorkbookError(.render, file: "\(huge.edition.chaptersFolder)/\(huge.page.name).md",
+                                "the page is \(OutputLimits.describe(huge.source.markdown.utf8.count)) of Markdown, more than pandoc can "
+                                    + "render in reasonable memory (\(OutputLimits.describe(Self.maxPageBytes)) at most); split the chapter")
+        }
         let pandocPages = PandocPages(pandoc: pandoc, renderer: theme.url(Self.pageRenderer), linkFilter: theme.url(Self.linkFilter),
                                       scratch: cacheDirectory.appendingPathComponent(".batch"), jobs: jobs)
         let result: Result<[RenderedPage], PandocPages.Failure>
