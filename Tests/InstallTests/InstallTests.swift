@@ -129,15 +129,21 @@ import WorkbookCore
                 import PackageDescription
                 let package = Package(name: "Shouty",
                     products: [.library(name: "Shouty", targets: ["Shouty"])],
-                    targets: [.target(name: "CShout"), .target(name: "Shouty", dependencies: ["CShout"])])
+                    targets: [.target(name: "CShout"),
+                              .target(name: "Shouty", dependencies: ["CShout"], resources: [.copy("greeting.txt")])])
                 """,
+            "Sources/Shouty/greeting.txt": "hello from a resource",
             "Sources/CShout/include/shout.h": "int shout_volume(int level);\n",
             "Sources/CShout/shout.c": "#include \"shout.h\"\nint shout_volume(int level) { return level * 11; }\n",
             "Sources/Shouty/Shouty.swift": """
                 import CShout
+                import Foundation
                 /// Not callable without a trap: init's guess at a first snippet.
                 public func explode() -> Int { fatalError("no first call here") }
                 public func volume(_ level: Int) -> Int { Int(shout_volume(Int32(level))) }
+                public func greeting() -> String {
+                    try! String(contentsOf: Bundle.module.url(forResource: "greeting", withExtension: "txt")!, encoding: .utf8)
+                }
                 """,
         ]
         for (path, text) in files {
@@ -153,13 +159,13 @@ import WorkbookCore
         #expect(!first.contains("explode()") && first.contains("Shouty is imported in every snippet\n```"), "\(first)")
 
         // A snippet that uses the C module the library imports: the chapter program must find it.
-        try "# Volume\n\n```swift {#volume}\nimport CShout\nprint(volume(3), shout_volume(2))\n```\n"
+        try "# Volume\n\n```swift {#volume}\nimport CShout\nprint(volume(3), shout_volume(2))\nprint(greeting())\n```\n"
             .write(to: package.appendingPathComponent("Chapters/02-volume.md"), atomically: true, encoding: .utf8)
         let fixed = try run(workbook, ["fix"], in: package)
         #expect(fixed.status == 0, "\(fixed.all)")
         #expect(!fixed.all.contains(".workbook-cache/"), "an error points into generated code: \(fixed.all)")
         let volume = try String(contentsOf: package.appendingPathComponent("Chapters/02-volume.md"), encoding: .utf8)
-        #expect(volume.contains("```text\n33 22\n```"), "\(volume)")
+        #expect(volume.contains("```text\n33 22\nhello from a resource\n```"), "a C module and a resource (Bundle.module): \(volume)")
     }
 
     /// What the runtime is built from reaches beyond the package's own source folders: a package it depends on by
