@@ -46,10 +46,14 @@ test-packages: build
 	WORKBOOK_PACKAGE_TESTS=1 $(SWIFT) test --filter PackageBookTests
 
 # A release workbook (and rope) in PREFIX/bin, its theme and helper sources in PREFIX/share/workbook.
+# Also the man pages (swift-argument-parser's generate-manual plugin, which builds the package's products in
+# release first) and bash/zsh/fish completions.
 install: deps
 	$(SWIFT) build -c release --product workbook
 	$(SWIFT) build -c release --product rope
-	scripts/install.sh "$$($(SWIFT) build -c release --show-bin-path)" "$(PREFIX)"
+	rm -rf .build/man && mkdir -p .build/man
+	$(SWIFT) package --allow-writing-to-directory .build/man generate-manual --output-directory .build/man
+	scripts/install.sh "$$($(SWIFT) build -c release --show-bin-path)" "$(PREFIX)" .build/man
 
 clean:
 	@if [ -x "$(BIN)/workbook" ]; then "$(BIN)/workbook" clean; else rm -rf .workbook-cache site/out; fi

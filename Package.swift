@@ -31,9 +31,11 @@ let package = Package(
     targets: [
         // MARK: - The RoPE library and its command
         .target(name: "RoPE"),
+        // The tools' version (`workbook --version`, `rope --version`).
+        .target(name: "ProjectVersion"),
         .executableTarget(
             name: "rope",
-            dependencies: ["RoPE", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["RoPE", "ProjectVersion", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // MARK: - The lab: a tiny RoPE transformer trained at build time (its own target, so RoPE stays lean)
         .target(name: "RoPELab", dependencies: ["RoPE"], swiftSettings: labVectorSettings),
@@ -45,7 +47,7 @@ let package = Package(
         // The helpers snippets call (show, check, Table, Chart). WorkbookCore reads their output protocol; every
         // book's runtime compiles these same sources as the module WorkbookHelpers (RuntimeBuilder).
         .target(name: "Presentation"),
-        .target(name: "WorkbookCore", dependencies: ["CCmarkGFM", "Presentation", "TOMLKit"]),
+        .target(name: "WorkbookCore", dependencies: ["CCmarkGFM", "Presentation", "ProjectVersion", "TOMLKit"]),
         .executableTarget(
             name: "workbook",
             dependencies: ["WorkbookCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ProjectVersion
 import RoPE
 
 /// `rope`: point it at a model's config.json; frequencies, wavelengths and rotated vectors come out.
@@ -9,6 +10,7 @@ struct RopeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rope",
         abstract: "Inspect a model's rotary position embedding from its Hugging Face config.json.",
+        version: projectVersion,
         subcommands: [Freqs.self, Apply.self])
 }
 

@@ -8,6 +8,7 @@ struct WorkbookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workbook",
         abstract: "Compile and run every Swift snippet of a book's chapters against its package, check their outputs, render the site.",
+        version: WorkbookVersion.description,
         subcommands: [Build.self, Check.self, Fix.self, Serve.self, Clean.self, Init.self, Translations.self],
         defaultSubcommand: Build.self)
 }
@@ -22,6 +23,7 @@ struct CommonOptions: ParsableArguments {
     var timeout: Double?
     @Option(help: "Where the snippet runtime is built and kept (default: ROOT/.workbook-cache/runtime).") var runtimeDir: String?
     @Option(help: "Where the site goes (default: book.toml's book.output, else ROOT/site/out).") var output: String?
+    @Option(help: "Also write a JUnit XML report here: a test suite per chapter, a test case per snippet.") var junit: String?
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
@@ -43,10 +45,20 @@ struct CommonOptions: ParsableArguments {
     }
 }
 
-/// Prints errors compiler-style and the summary; exits 1 when anything failed.
-func finish(_ report: BuildReport) throws {
+/// Prints errors compiler-style and the summary — on GitHub Actions also as workflow commands, which annotate the
+/// chapter lines of the diff —, writes the JUnit report when asked; exits 1 when anything failed.
+func finish(_ report: BuildReport, junit: String? = nil) throws {
     for warning in report.warnings { FileHandle.standardError.write(Data((warning.description + "\n").utf8)) }
     for error in report.errors { FileHandle.standardError.write(Data((error.description + "\n").utf8)) }
+    if ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
+        for line in CIReport.githubAnnotations(report) { print(line) }
+    }
+    if let junit {
+        do { try AtomicFile.write(CIReport.junit(report), to: URL(fileURLWithPath: junit)) } catch {
+            FileHandle.standardError.write(Data("error: cannot write the JUnit report to \(junit): \(error.localizedDescription)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
     print(report.summary)
     if !report.succeeded { throw ExitCode(1) }
 }
@@ -59,7 +71,7 @@ struct Build: ParsableCommand {
         Interruption.install()
         var options = common.options(.build)
         options.fixOutputs = fix
-        try finish(Workbook.run(options))
+        try finish(Workbook.run(options), junit: common.junit)
     }
 }
 
@@ -68,7 +80,7 @@ struct Check: ParsableCommand {
     @OptionGroup var common: CommonOptions
     func run() throws {
         Interruption.install()
-        try finish(Workbook.run(common.options(.check)))
+        try finish(Workbook.run(common.options(.check)), junit: common.junit)
     }
 }
 
@@ -77,7 +89,7 @@ struct Fix: ParsableCommand {
     @OptionGroup var common: CommonOptions
     func run() throws {
         Interruption.install()
-        try finish(Workbook.run(common.options(.fix)))
+        try finish(Workbook.run(common.options(.fix)), junit: common.junit)
     }
 }
 

@@ -73,6 +73,17 @@ import WorkbookCore
         try #require(install.status == 0, "\(install.all)")
         let workbook = prefix.appendingPathComponent("bin/workbook").path
         #expect(FileManager.default.isExecutableFile(atPath: prefix.appendingPathComponent("bin/rope").path))
+        // A versioned tool (with the commit it was built from) and completions for bash, zsh and fish.
+        let version = try run(workbook, ["--version"])
+        #expect(version.stdout.hasPrefix(WorkbookVersion.current) && version.stdout.contains("(commit "), "\(version.all)")
+        #expect(try run(prefix.appendingPathComponent("bin/rope").path, ["--version"]).stdout.hasPrefix(WorkbookVersion.current))
+        let completion = prefix.appendingPathComponent("share/bash-completion/completions/workbook").path
+        let completed = try run("/bin/bash", ["-c", "source '\(completion)'; COMP_WORDS=(workbook b); COMP_CWORD=1; COMP_LINE='workbook b'; "
+            + "COMP_POINT=10; _workbook workbook b workbook; echo \"${COMPREPLY[@]}\""])
+        #expect(completed.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } == ["build"], "\(completed.all)")
+        for file in ["share/zsh/site-functions/_workbook", "share/fish/vendor_completions.d/workbook.fish", "share/fish/vendor_completions.d/rope.fish"] {
+            #expect(FileManager.default.fileExists(atPath: prefix.appendingPathComponent(file).path), "no \(file)")
+        }
         // Mark the installed theme: the pages must come from PREFIX/share, not from this repository.
         let installedTemplate = prefix.appendingPathComponent("share/workbook/theme/page.html")
         try (try String(contentsOf: installedTemplate, encoding: .utf8) + "<!-- installed theme -->\n")
@@ -333,6 +344,50 @@ import WorkbookCore
         #expect(initialized.status == 1 && initialized.stderr.contains(#".library(name: "Core", targets: ["Core"])"#), "\(initialized.all)")
         let serve = try run(workbook, ["serve", "--host", "example.com"], in: package)
         #expect(serve.status != 0 && serve.stderr.contains("--host takes an IP address"), "\(serve.all)")
+    }
+
+    /// Issue 27: `check --junit` writes a report every CI reads (Python's ElementTree parses it: a suite per
+    /// chapter, a case per snippet, the failure with its diagnostic), and on GitHub Actions each error is also a
+    /// workflow command that annotates the chapter line.
+    @Test func checkReportsForCI() throws {
+        let book = try temporaryFolder("junit")
+        defer { try? FileManager.default.removeItem(at: book) }
+        try FileManager.default.createDirectory(at: book.appendingPathComponent("Chapters"), withIntermediateDirectories: true)
+        try "# One\n\n```swift {#fine}\nprint(1)\n```\n<!-- output: fine -->\n```text\n1\n```\n<!-- end output -->\n\n```swift {#wrong}\ncheck(1 + 1 == 3, \"one and one make three\")\n```\n\n```swift {#later norun}\nprint(2)\n```\n"
+            .write(to: book.appendingPathComponent("Chapters/01-one.md"), atomically: true, encoding: .utf8)
+        try "# Two\n\n```swift {#two}\nprint(\"two\")\n```\n<!-- output: two -->\n```text\ntwo\n```\n<!-- end output -->\n"
+            .write(to: book.appendingPathComponent("Chapters/02-two.md"), atomically: true, encoding: .utf8)
+        let runtime = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "workbook-tests-runtime-\(getuid())-\(ContentHash.of(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path).prefix(8))")
+        let report = book.appendingPathComponent("r.xml")
+        let checked = try run(Self.binDirectory.appendingPathComponent("workbook").path,
+                              ["check", "--junit", report.path, "--runtime-dir", runtime.path, "--root", book.path],
+                              environment: ["GITHUB_ACTIONS": "true"])
+        #expect(checked.status == 1)
+        #expect(checked.stdout.contains("::error file=Chapters/01-one.md,line=13,title=workbook [check]::check failed in snippet 'wrong': one and one make three"),
+                "\(checked.all)")
+        let parsed = try run("/usr/bin/env", ["python3", "-c", """
+            import sys, xml.etree.ElementTree as ET
+            root = ET.parse(sys.argv[1]).getroot()
+            print(root.get("tests"), root.get("failures"))
+            for suite in root.findall("testsuite"):
+                print(suite.get("name"), suite.get("tests"), suite.get("failures"), suite.get("skipped"))
+                for case in suite.findall("testcase"):
+                    failure = case.find("failure")
+                    print(" ", case.get("name"), case.get("line"), "skipped" if case.find("skipped") is not None else "",
+                          failure.get("message") if failure is not None else "")
+            """, report.path])
+        #expect(parsed.status == 0, "\(parsed.all)")
+        #expect(parsed.stdout == """
+            4 1
+            Chapters/01-one.md 3 1 1
+              Chapters/01-one.md#fine 3  \("")
+              Chapters/01-one.md#wrong 12  check failed in snippet 'wrong': one and one make three
+              Chapters/01-one.md#later 16 skipped \("")
+            Chapters/02-two.md 1 0 0
+              Chapters/02-two.md#two 3  \("")
+
+            """, "\(parsed.all)")
     }
 
     @Test func initOutsideAPackageSaysWhatToDo() throws {

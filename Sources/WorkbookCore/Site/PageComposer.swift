@@ -37,7 +37,7 @@ struct PageComposer {
             "title": escape(title), "book_title": escape(edition.title), "sidebar": sidebar, "body": body,
             "language": escape(edition.language), "book_id": escape(String(ContentHash.of(edition.title).prefix(12))),
             "navigation": navigation, "progress": escape(progress), "footer": footer, "page": escape(current),
-            "script_nonce": scriptNonce, "alternates": alternates, "language_switch": switcher,
+            "script_nonce": scriptNonce, "generator": escape("workbook \(WorkbookVersion.current)"), "alternates": alternates, "language_switch": switcher,
             "ui_skip": escape(strings.skipToContent), "ui_chapters": escape(strings.chapters), "ui_search_label": escape(strings.searchLabel),
             "ui_search_placeholder": escape(strings.searchPlaceholder), "ui_search_none": escape(strings.searchNone),
             "ui_pager": escape(strings.previousAndNext),
