@@ -22,6 +22,8 @@ let package = Package(
         .library(name: "RoPELab", targets: ["RoPELab"]),
         .executable(name: "rope", targets: ["rope"]),
         .executable(name: "workbook", targets: ["workbook"]),
+        // `swift package workbook …` in a package that depends on this one: no `make install` needed.
+        .plugin(name: "WorkbookPlugin", targets: ["WorkbookPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -51,6 +53,10 @@ let package = Package(
         .executableTarget(
             name: "workbook",
             dependencies: ["WorkbookCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .plugin(
+            name: "WorkbookPlugin",
+            capability: .command(intent: .custom(verb: "workbook", description: "Build, check, fix or serve this package's book with workbook")),
+            dependencies: ["workbook"]),
 
         // MARK: - Benchmarks (make bench builds these in release mode)
         .executableTarget(name: "rope-bench", dependencies: ["RoPE"], path: "Benchmarks/RopeBench"),

@@ -390,6 +390,38 @@ import WorkbookCore
             """, "\(parsed.all)")
     }
 
+    /// Issue 27: a package that depends on this repository by path gets its book through the SwiftPM command
+    /// plugin alone — `init`, `check` (which writes nothing in the package), a library change caught, `build` —
+    /// with nothing installed.
+    @Test func theSwiftPMPluginMakesChecksAndBuildsABook() throws {
+        let package = try temporaryFolder("plugin")
+        defer { try? FileManager.default.removeItem(at: package) }
+        try FileManager.default.createDirectory(at: package.appendingPathComponent("Sources/Greeter"), withIntermediateDirectories: true)
+        try """
+            // swift-tools-version:6.0
+            import PackageDescription
+            let package = Package(name: "Greeter", products: [.library(name: "Greeter", targets: ["Greeter"])],
+                dependencies: [.package(path: \(String(reflecting: Self.root.path)))],
+                targets: [.target(name: "Greeter")])
+            """.write(to: package.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
+        let source = package.appendingPathComponent("Sources/Greeter/Greeter.swift")
+        try "public func greeting() -> String { \"hello\" }\n".write(to: source, atomically: true, encoding: .utf8)
+        let swift = Toolchain.swiftDriver(beside: try Toolchain.locateCompiler())
+        let initialized = try run(swift, ["package", "--allow-writing-to-package-directory", "workbook", "init"], in: package)
+        try #require(initialized.status == 0, "\(initialized.all.suffix(3000))")
+        #expect(try String(contentsOf: package.appendingPathComponent("Chapters/01-first-steps.md"), encoding: .utf8).contains("```text\nhello\n```"))
+        let checked = try run(swift, ["package", "workbook", "check"], in: package)
+        #expect(checked.status == 0, "\(checked.all.suffix(3000))")
+        #expect(!FileManager.default.fileExists(atPath: package.appendingPathComponent(".workbook-cache").path), "check wrote its cache into the package")
+        try "public func greeting() -> String { \"bye\" }\n".write(to: source, atomically: true, encoding: .utf8)
+        let broken = try run(swift, ["package", "workbook", "check"], in: package)
+        #expect(broken.status != 0 && broken.all.contains("Chapters/01-first-steps.md:12: error: [check] output of snippet 'first-call' changed"),
+                "\(broken.all.suffix(3000))")
+        let built = try run(swift, ["package", "--allow-writing-to-package-directory", "workbook", "build", "--fix"], in: package)
+        #expect(built.status == 0, "\(built.all.suffix(3000))")
+        #expect(try String(contentsOf: package.appendingPathComponent("site/out/01-first-steps.html"), encoding: .utf8).contains("bye"))
+    }
+
     @Test func initOutsideAPackageSaysWhatToDo() throws {
         let folder = try temporaryFolder("no-package")
         defer { try? FileManager.default.removeItem(at: folder) }

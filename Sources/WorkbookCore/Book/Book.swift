@@ -19,7 +19,11 @@ public struct Book: Sendable {
         return Book(root: root, config: try BookConfig.load(root: root))
     }
 
-    public var cacheDirectory: URL { root.appendingPathComponent(".workbook-cache") }
+    /// `.workbook-cache/` in the book, or `WORKBOOK_CACHE_DIR` (the SwiftPM plugin keeps a book's cache in its
+    /// own work folder, so `swift package workbook check` writes nothing in the package).
+    public var cacheDirectory: URL {
+        ProcessInfo.processInfo.environment["WORKBOOK_CACHE_DIR"].map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(".workbook-cache")
+    }
     public var siteDirectory: URL { root.appendingPathComponent(config.outputFolder) }
     public var loader: BookLoader {
         var loader = BookLoader(root: root)
