@@ -14,6 +14,59 @@ local function record(text)
   io.stdout:write(#text, '\n', text)
 end
 
+-- The Markdown reader. Not pandoc 2.17's `autolink_bare_uris`: after a link to an http(s) address followed by
+-- full-width punctuation (`[x](https://a.org)）`, common in Chinese), it left the rest of the paragraph's `$…$` and
+-- `*…*` unparsed, and pages showed raw TeX. Bare addresses become links below instead (`bare_links`).
+local reader = 'gfm-autolink_bare_uris+tex_math_dollars+attributes'
+
+-- A bare http(s) address in text becomes a link, as GitHub shows it; trailing punctuation (ASCII or full-width)
+-- and an unbalanced closing parenthesis stay text.
+local trailing = {['.'] = true, [','] = true, [':'] = true, [';'] = true, ['!'] = true, ['?'] = true, [')'] = true,
+  ['"'] = true, ["'"] = true, ['*'] = true, ['_'] = true, ['~'] = true}
+-- One Str → the same text with its bare address as a Link (nil when it holds none).
+local function linked(str)
+  local text = str.text
+  local start = text:find('https?://')
+  if not start then return nil end
+  local before, url, after = text:sub(1, start - 1), text:sub(start), ''
+  -- A full-width character (UTF-8 from U+3000 on: ），。、：；！？」) ends the address.
+  local cut = url:find('[\227\239][\128-\191][\128-\191]')
+  if cut then after, url = url:sub(cut), url:sub(1, cut - 1) end
+  while #url > 0 do
+    local last = url:sub(-1)
+    local opens, closes = select(2, url:gsub('%(', '')), select(2, url:gsub('%)', ''))
+    if not trailing[last] or (last == ')' and closes <= opens) then break end
+    after, url = last .. after, url:sub(1, -2)
+  end
+  if not url:match('^https?://.+') then return nil end
+  local out = {}
+  if before ~= '' then table.insert(out, pandoc.Str(before)) end
+  table.insert(out, pandoc.Link(url, url))
+  if after ~= '' then table.insert(out, pandoc.Str(after)) end
+  return out
+end
+
+-- Inlines with their bare addresses linked, looking into emphasis and spans but never into links, code or math.
+local function linkify(inlines)
+  local out = pandoc.List()
+  for _, element in ipairs(inlines) do
+    local replaced = element.t == 'Str' and linked(element) or nil
+    if replaced then
+      out:extend(replaced)
+    else
+      if element.t == 'Emph' or element.t == 'Strong' or element.t == 'Span' or element.t == 'Strikeout'
+          or element.t == 'Quoted' or element.t == 'Underline' then
+        element.content = linkify(element.content)
+      end
+      out:insert(element)
+    end
+  end
+  return out
+end
+
+local function with_linked(block) block.content = linkify(block.content); return block end
+local bare_links = {Para = with_linked, Plain = with_linked, Header = with_linked}
+
 -- The page's sections h2 and h3 as a nested list of links, or nil when it has none.
 local function table_of_contents(blocks)
   local items, current = {}, nil
@@ -126,8 +179,8 @@ function Pandoc(doc)
     local label = input:read(tonumber(header)) or ''
     local markdown = input:read(tonumber(input:read('l'))) or ''
     local ok, result = pcall(function()
-      local page = pandoc.read(markdown, 'gfm+tex_math_dollars+attributes')
-      local blocks = pandoc.walk_block(pandoc.walk_block(pandoc.Div(page.blocks), links), unhighlighted).content
+      local page = pandoc.read(markdown, reader)
+      local blocks = pandoc.walk_block(pandoc.walk_block(pandoc.walk_block(pandoc.Div(page.blocks), bare_links), links), unhighlighted).content
       local html = pandoc.write(pandoc.Pandoc(with_toc(blocks, label)), 'html5', options)
       return {html = html, sections = sections(blocks)}
     end)

@@ -123,3 +123,25 @@ import Testing
         #expect(try book.read("Chapters/01-a.md") == before, "build --fix wrote the chapter although the build failed")
     }
 }
+
+/// Issue 24, item 1: nothing raw on any page — the pandoc reader quirk fixed at its cause, and a check that fails
+/// the build when a page still shows Markdown or TeX source as text.
+@Suite(.serialized) struct RawSourceTests {
+    @Test func fullWidthPunctuationAfterALinkKeepsTheParagraphsMathAndEmphasis() throws {
+        let book = try TestBook(["01-zh.md": "# 标题\n\nT5（[arXiv:1910.10683](https://arxiv.org/abs/1910.10683)）给每个 logit 加上 $b_{x}$，则*逐对*做决定，见 https://example.org/a。\n"])
+        defer { book.remove() }
+        let report = book.run(.build)
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        let page = try book.read("site/out/01-zh.html")
+        #expect(page.contains("<em>逐对</em>") && page.contains("<math") && !page.contains("$b_{x}$"), "raw source on the page")
+        #expect(page.contains("<a href=\"https://example.org/a\">https://example.org/a</a>。"), "a bare address is still a link")
+    }
+
+    @Test func aPageShowingTeXSourceFailsAtItsLine() throws {
+        let book = try TestBook(["01-raw.md": "# Raw\n\nFine text.\n\nThe angle $ \\theta_i $ is shown raw (a space after the opening dollar).\n"])
+        defer { book.remove() }
+        let report = book.run(.build)
+        #expect(report.errors.contains { $0.file == "Chapters/01-raw.md" && $0.line == 5 && $0.message.contains("TeX") }, "\(report.errors)")
+        #expect(!FileManager.default.fileExists(atPath: book.url("site/out/01-raw.html").path), "no site from a failing build")
+    }
+}
