@@ -9,6 +9,10 @@ import WorkbookCore
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    /// The helpers-only snippet runtime the other test targets' fixture books share (WorkbookCoreTests' TestRuntime):
+    /// built once per checkout, so a book without a package costs no runtime build here.
+    static let sharedRuntime = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "workbook-tests-runtime-\(getuid())-\(ContentHash.of(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path).prefix(8))")
 
     struct Result { var status: Int32; var stdout: String; var stderr: String; var all: String { stdout + stderr } }
 
@@ -239,8 +243,7 @@ import WorkbookCore
         let marker = "workbook-interrupt-\(UUID().uuidString.prefix(8))"
         try "# Slow\n\n```swift {#slow}\nlet marker = \"\(marker)\"\nsleep(30)\n```\n"
             .write(to: book.appendingPathComponent("Chapters/01-slow.md"), atomically: true, encoding: .utf8)
-        let runtime = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "workbook-tests-runtime-\(getuid())-\(ContentHash.of(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path).prefix(8))")
+        let runtime = Self.sharedRuntime
         let process = Process()
         process.executableURL = Self.binDirectory.appendingPathComponent("workbook")
         process.arguments = ["serve", "--port", "0", "--runtime-dir", runtime.path, "--root", book.path]
@@ -297,8 +300,7 @@ import WorkbookCore
             ```
 
             """.write(to: book.appendingPathComponent("Chapters/01-escape.md"), atomically: true, encoding: .utf8)
-        let runtime = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "workbook-tests-runtime-\(getuid())-\(ContentHash.of(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path).prefix(8))")
+        let runtime = Self.sharedRuntime
         let workbook = Self.binDirectory.appendingPathComponent("workbook").path
         let checked = try run(workbook, ["check", "--runtime-dir", runtime.path, "--root", book.path])
         #expect(checked.status == 0, "\(checked.all)")
@@ -357,8 +359,7 @@ import WorkbookCore
             .write(to: book.appendingPathComponent("Chapters/01-one.md"), atomically: true, encoding: .utf8)
         try "# Two\n\n```swift {#two}\nprint(\"two\")\n```\n<!-- output: two -->\n```text\ntwo\n```\n<!-- end output -->\n"
             .write(to: book.appendingPathComponent("Chapters/02-two.md"), atomically: true, encoding: .utf8)
-        let runtime = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "workbook-tests-runtime-\(getuid())-\(ContentHash.of(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path).prefix(8))")
+        let runtime = Self.sharedRuntime
         let report = book.appendingPathComponent("r.xml")
         let checked = try run(Self.binDirectory.appendingPathComponent("workbook").path,
                               ["check", "--junit", report.path, "--runtime-dir", runtime.path, "--root", book.path],
