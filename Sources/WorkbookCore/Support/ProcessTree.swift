@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Ends what a program started. A chapter program runs in a session of its own, so one `killpg` and a look for
 /// the session's members in /proc end everything a snippet started in the ordinary way. A process that left the
@@ -19,8 +20,12 @@ enum ProcessTree {
     static func becomeSubreaper() {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "prctl") else { return }
         let prctl = unsafeBitCast(symbol, to: (@convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32).self)
-        _ = prctl(36 /* PR_SET_CHILD_SUBREAPER */, 1, 0, 0, 0)
+        if prctl(36 /* PR_SET_CHILD_SUBREAPER */, 1, 0, 0, 0) == 0 { subreaper.withLock { $0 = true } }
     }
+
+    /// Whether escapees come back to this process (else there is nothing to sweep: no /proc scan).
+    private static let subreaper = Mutex(false)
+    static var isSubreaper: Bool { subreaper.withLock { $0 } }
 
     static func kill(session: pid_t) {
         killpg(session, SIGKILL)
@@ -52,6 +57,7 @@ enum ProcessTree {
 
     /// Children of ours that descend from a chapter program and that we did not start.
     static func escapees() -> [pid_t] {
+        guard isSubreaper else { return [] }
         let marker = Array("\(parentVariable)=\(getpid())".utf8)
         return RunningPrograms.shared.whileNoSpawn {
             children(of: getpid()).filter { pid in
