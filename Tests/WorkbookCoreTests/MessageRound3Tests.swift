@@ -145,3 +145,11 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: book.url("site/out/01-raw.html").path), "no site from a failing build")
     }
 }
+
+extension RawSourceTests {
+    @Test func charactersTheAuthorEscapedAreNotRawSource() throws {
+        let book = try TestBook(["01-esc.md": "# Escaped\n\nA literal \\*star\\* and \\$5 \\$ on purpose.\n"])
+        defer { book.remove() }
+        #expect(book.run(.build).errors.isEmpty)
+    }
+}

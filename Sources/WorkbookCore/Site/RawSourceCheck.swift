@@ -13,14 +13,19 @@ enum RawSourceCheck {
         (try! NSRegularExpression(pattern: #"\[[^\]\n]{1,200}\]\([^)\s]{1,300}\)"#), "a Markdown link"),
     ]
 
-    /// The problems of one rendered page body.
-    static func problems(inBody html: String, markdownFile: String, source: String?) -> [WorkbookError] {
+    /// The problems of one rendered page body. `source` is the page's Markdown file (for the line); `alsoShown` is
+    /// Markdown the page shows besides (the landing page lists each chapter's first paragraph).
+    static func problems(inBody html: String, markdownFile: String, source: String?, alsoShown: String = "") -> [WorkbookError] {
         let text = visibleText(html)
         var errors: [WorkbookError] = []
         for (pattern, what) in patterns {
             let range = NSRange(text.startIndex..., in: text)
             guard let match = pattern.firstMatch(in: text, range: range), let found = Range(match.range, in: text) else { continue }
             let fragment = text[found].trimmingCharacters(in: .whitespacesAndNewlines)
+            // Written escaped on purpose (`\*not emphasis\*`, `\$5`): the author wants the characters.
+            var escaped = ""
+            for character in fragment { escaped += "*$[]_".contains(character) ? "\\" + String(character) : String(character) }
+            if ((source ?? "") + alsoShown).contains(escaped.prefix(12)) { continue }
             errors.append(WorkbookError(.render, file: markdownFile, line: source.flatMap { line(of: fragment, in: $0) },
                 "the page shows \(what) as text: “\(fragment.prefix(80))”; pandoc did not read it as Markdown (an unclosed "
                 + "marker, or a quirk of the text around it): rewrite that sentence"))
@@ -28,55 +33,46 @@ enum RawSourceCheck {
         return errors
     }
 
-    /// The page's text outside code, math, scripts, styles and computed outputs, tags removed, entities decoded.
+    /// The page's text outside code, math, scripts, styles, figures and computed outputs (`<div class="output">`),
+    /// tags replaced by spaces, entities decoded. One pass over the bytes: a skipped element's nested elements of
+    /// the same name are counted, so its end is its own.
     static func visibleText(_ html: String) -> String {
-        var text = removingElements(html, tag: "div", classPrefix: "output")
-        for tag in ["script", "style", "pre", "code", "math", "svg"] { text = removingElements(text, tag: tag, classPrefix: nil) }
-        text = text.replacingOccurrences(of: #"<[^>]+>"#, with: " ", options: .regularExpression)
+        let skipped: Set<[UInt8]> = Set(["script", "style", "pre", "code", "math", "svg"].map { Array($0.utf8) })
+        let bytes = Array(html.utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count / 2)
+        var skipping: (name: [UInt8], depth: Int)?
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "<") else {
+                if skipping == nil { out.append(bytes[index]) }
+                index += 1
+                continue
+            }
+            let end = bytes[index...].firstIndex(of: UInt8(ascii: ">")) ?? bytes.count - 1
+            let closing = index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "/")
+            let nameStart = index + (closing ? 2 : 1)
+            var nameEnd = nameStart
+            while nameEnd < end, bytes[nameEnd] != UInt8(ascii: " "), bytes[nameEnd] != UInt8(ascii: "\n"), bytes[nameEnd] != UInt8(ascii: "/") {
+                nameEnd += 1
+            }
+            let name = Array(bytes[nameStart..<min(nameEnd, end)])
+            if var current = skipping {
+                if name == current.name { current.depth += closing ? -1 : 1 }
+                skipping = current.depth == 0 ? nil : current
+            } else if !closing, skipped.contains(name)
+                        || (name == Array("div".utf8) && String(decoding: bytes[nameEnd..<end], as: UTF8.self).contains("class=\"output")) {
+                skipping = (name, 1)
+            } else {
+                out.append(UInt8(ascii: " "))
+            }
+            index = end + 1
+        }
+        var text = String(decoding: out, as: UTF8.self)
         for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")] {
             text = text.replacingOccurrences(of: entity, with: character)
         }
         return text
-    }
-
-    /// `html` without the elements `<tag …>…</tag>` (nested ones of the same tag balanced), only those whose class
-    /// starts with `classPrefix` when one is given.
-    static func removingElements(_ html: String, tag: String, classPrefix: String?) -> String {
-        let open = "<\(tag)", close = "</\(tag)>"
-        var out = ""
-        var rest = html[...]
-        while let start = rest.range(of: open) {
-            let afterName = rest[start.upperBound...].first
-            guard afterName == " " || afterName == ">" || afterName == "\n",
-                  let tagEnd = rest[start.upperBound...].firstIndex(of: ">") else {
-                out += rest[..<start.upperBound]
-                rest = rest[start.upperBound...]
-                continue
-            }
-            if let classPrefix, !rest[start.upperBound..<tagEnd].contains("class=\"\(classPrefix)") {
-                out += rest[...tagEnd]
-                rest = rest[rest.index(after: tagEnd)...]
-                continue
-            }
-            out += rest[..<start.lowerBound]
-            // Skip to the matching close, counting nested opens of the same tag.
-            var depth = 1
-            var cursor = rest.index(after: tagEnd)
-            while depth > 0 {
-                let nextOpen = rest[cursor...].range(of: open)
-                guard let nextClose = rest[cursor...].range(of: close) else { cursor = rest.endIndex; break }
-                if let nextOpen, nextOpen.lowerBound < nextClose.lowerBound {
-                    depth += 1
-                    cursor = nextOpen.upperBound
-                } else {
-                    depth -= 1
-                    cursor = nextClose.upperBound
-                }
-            }
-            out += " "
-            rest = rest[cursor...]
-        }
-        return out + rest
     }
 
     /// The 1-based line of the chapter source holding the start of `fragment` (its first dozen characters).

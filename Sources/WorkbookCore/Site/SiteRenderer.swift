@@ -35,11 +35,16 @@ public struct SiteRenderer: Sendable {
         var pages: [String: [String: RenderedPage]] = [:]
         public var rendered = 0
         public var reused = 0
+        /// What `check` found on the pages rendered now (those are not cached; cached ones passed before).
+        public var problems: [WorkbookError] = []
 
         func page(_ edition: SiteEdition, _ name: String) -> RenderedPage? { pages[edition.path]?[name] }
     }
 
-    public func render(_ editions: [SiteEdition]) throws -> RenderedSite {
+    /// `check` looks at each page pandoc renders (`RawSourceCheck`); a page with problems is not cached, so the
+    /// next build renders and checks it again.
+    func render(_ editions: [SiteEdition],
+                       check: (SiteEdition, SitePage, RenderedPage) -> [WorkbookError] = { _, _, _ in [] }) throws -> RenderedSite {
         let cache = try PageCache(directory: cacheDirectory, theme: theme)
         var site = RenderedSite()
         var pending: [(edition: SiteEdition, page: SitePage, source: PageSource)] = []
@@ -71,7 +76,9 @@ public struct SiteRenderer: Sendable {
         switch result {
         case .success(let rendered):
             for (item, page) in zip(pending, rendered) {
-                cache.store(page, edition: item.edition.path, name: item.page.name, source: item.source)
+                let problems = check(item.edition, item.page, page)
+                site.problems += problems
+                if problems.isEmpty { cache.store(page, edition: item.edition.path, name: item.page.name, source: item.source) }
                 site.pages[item.edition.path, default: [:]][item.page.name] = page
                 site.rendered += 1
             }

@@ -11,20 +11,19 @@ struct RenderStage: BuildStage {
         let resources = try build.required(build.resources, from: .runtime)
         let renderer = SiteRenderer(pandoc: try SiteRenderer.locatePandoc(), theme: book.theme(resources: resources),
                                     cacheDirectory: book.cacheDirectory.appendingPathComponent("pages"), jobs: build.options.jobs)
-        let rendered = try renderer.render(build.site)
+        // No page may show Markdown or TeX source as text (`RawSourceCheck`), in any edition.
+        let rendered = try renderer.render(build.site) { edition, page, rendered in
+            let candidates = ["\(edition.chaptersFolder)/\(page.name).md", "\(book.config.chaptersFolder)/\(page.name).md"]
+            let file = candidates.first { FileManager.default.fileExists(atPath: book.root.appendingPathComponent($0).path) } ?? candidates[0]
+            let source = try? String(contentsOf: book.root.appendingPathComponent(file), encoding: .utf8)
+            // The landing page also shows each chapter's first paragraph.
+            let alsoShown = page.name == edition.landing.name ? edition.pages.map(\.markdown).joined(separator: "\n") : ""
+            return RawSourceCheck.problems(inBody: rendered.html, markdownFile: file, source: source, alsoShown: alsoShown)
+        }
         build.rendered = rendered
         build.report.pagesRendered = rendered.rendered
         build.report.pagesReused = rendered.reused
-        // No page may show Markdown or TeX source as text (`RawSourceCheck`), in any edition.
-        for edition in build.site {
-            for page in [edition.landing] + edition.pages {
-                guard let html = rendered.page(edition, page.name)?.html else { continue }
-                let candidates = ["\(edition.chaptersFolder)/\(page.name).md", "\(book.config.chaptersFolder)/\(page.name).md"]
-                let file = candidates.first { FileManager.default.fileExists(atPath: book.root.appendingPathComponent($0).path) } ?? candidates[0]
-                let source = try? String(contentsOf: book.root.appendingPathComponent(file), encoding: .utf8)
-                build.report.errors += RawSourceCheck.problems(inBody: html, markdownFile: file, source: source)
-            }
-        }
+        build.report.errors += rendered.problems
         return "\(rendered.rendered) pages rendered, \(rendered.reused) from the cache"
     }
 }
