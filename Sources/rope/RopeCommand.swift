@@ -10,7 +10,7 @@ struct RopeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rope",
         abstract: "Inspect a model's rotary position embedding from its Hugging Face config.json.",
-        version: projectVersion,
+        version: projectVersionDescription,
         subcommands: [Freqs.self, Apply.self])
 }
 
