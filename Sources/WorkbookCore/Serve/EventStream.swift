@@ -3,10 +3,10 @@ import Foundation
 /// Server-Sent Events to every open page: each subscriber first gets the current state, then every new one.
 /// A page compares the state's generation with the one it was served with and reloads when they differ.
 ///
-/// Each open page is a connection thread blocked in `serve`. A closed connection is only noticed when something
-/// is written to it, so every stream gets a comment line every `heartbeat` seconds: a page that went away frees its
-/// descriptor within that time, not at the next rebuild (34 000 connect-and-close cycles once exhausted the
-/// server's descriptors). At most `maxClients` streams are open at once; a new one ends the oldest (a reader has a
+/// Each open page is a connection thread blocked in `serve`, which looks every quarter second whether the page
+/// went away (`isOpen`) and writes a comment line every `heartbeat` seconds (a broken connection fails the write):
+/// a closed page frees its descriptor at once, not at the next rebuild (34 000 connect-and-close cycles once
+/// exhausted the server's descriptors). At most `maxClients` streams are open at once; a new one ends the oldest (a reader has a
 /// few tabs, not hundreds).
 final class EventBroadcaster: @unchecked Sendable {
     static let maxClients = 64
@@ -29,7 +29,7 @@ final class EventBroadcaster: @unchecked Sendable {
     /// Serves one page's stream on the calling thread until the page goes away (`write` fails), a newer page
     /// takes its place among the last `maxClients`, or the server closes. `retry` makes a page whose server went
     /// away try again after a second.
-    func serve(_ write: (Data) -> Bool) {
+    func serve(write: (Data) -> Bool, isOpen: () -> Bool = { true }) {
         let id = UUID()
         condition.lock()
         guard !closed else { condition.unlock(); return }
@@ -43,9 +43,11 @@ final class EventBroadcaster: @unchecked Sendable {
             condition.unlock()
             guard write(message) else { return }
             condition.lock()
+            // Wake at each publish, and every quarter second to see whether the page went away.
             let deadline = Date().addingTimeInterval(heartbeat)
-            while version == seen && !closed && clients.contains(id) {
-                if !condition.wait(until: deadline) { break }
+            while version == seen && !closed && clients.contains(id) && Date() < deadline {
+                _ = condition.wait(until: min(deadline, Date().addingTimeInterval(0.25)))
+                if version == seen && !isOpen() { condition.unlock(); return }
             }
             if closed || !clients.contains(id) { condition.unlock(); return }
             message = version == seen ? Data(": alive\n\n".utf8) : Self.event(generation)
