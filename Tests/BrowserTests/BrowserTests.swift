@@ -182,6 +182,46 @@ struct BrowserTests {
         #expect(page.console.isEmpty, "\(page.console)")
     }
 
+    /// ← and → move between chapters (not while typing in the search box), and the theme switch's choice is
+    /// remembered: a real browser, keys pressed through the DevTools protocol.
+    @Test func arrowKeysNavigateAndTheThemeChoiceIsRemembered() throws {
+        let chromium = try #require(Chromium.found)
+        try #require(Self.site.report.succeeded)
+        let browser = try DevTools(chromium: chromium.path)
+        let pages = Self.chapterPages
+        let page = try browser.open(Self.site.folder.appendingPathComponent(pages[4]).absoluteString)
+        func at(_ name: String) throws -> Bool {
+            try browser.wait(until: "document.readyState === 'complete' && location.pathname.endsWith('/\(name)')", session: page, timeout: 30)
+        }
+        func press(_ key: String) throws {
+            for type in ["rawKeyDown", "keyUp"] {
+                try browser.send("Input.dispatchKeyEvent", ["type": type, "key": key, "code": key,
+                                                             "windowsVirtualKeyCode": key == "ArrowLeft" ? 37 : 39], session: page)
+            }
+        }
+        #expect(try at(pages[4]))
+        try press("ArrowRight")
+        #expect(try at(pages[5]), "→ did not open the next chapter")
+        try press("ArrowLeft")
+        #expect(try at(pages[4]), "← did not open the previous chapter")
+        try browser.evaluate("document.getElementById('search').focus()", session: page)
+        try press("ArrowRight")
+        usleep(500_000)
+        #expect(try at(pages[4]), "→ while typing in the search box must not leave the page")
+        try browser.evaluate("document.activeElement.blur()", session: page)
+
+        #expect(try browser.evaluate("document.documentElement.hasAttribute('data-theme')", session: page) as? Bool == false, "system by default")
+        try browser.evaluate("document.querySelector('.theme-switch').click()", session: page)
+        #expect(try browser.evaluate("document.documentElement.dataset.theme", session: page) as? String == "light")
+        try browser.evaluate("document.querySelector('.theme-switch').click()", session: page)
+        try press("ArrowRight")
+        #expect(try at(pages[5]))
+        #expect(try browser.wait(until: "document.documentElement.dataset.theme === 'dark' && "
+                                 + "getComputedStyle(document.body).backgroundColor === 'rgb(22, 23, 26)'", session: page, timeout: 10),
+                "the dark choice was not remembered on the next page")
+        try browser.evaluate("localStorage.removeItem('workbook-theme')", session: page)
+    }
+
     @Test func screenshotsAtDesktopAndPhoneWidth() throws {
         let chromium = try #require(Chromium.found)
         let folder = Self.root.appendingPathComponent("screenshots")

@@ -61,3 +61,47 @@ for (const block of document.querySelectorAll("div.sourceCode")) {
     }
   }
 })();
+
+// ← and → go to the previous and next chapter, as in mdBook — never while the reader types (search) or holds a
+// modifier (the browser's own shortcuts).
+document.addEventListener("keydown", (event) => {
+  if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || event.isComposing) return;
+  const target = event.target;
+  if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+  const link = document.querySelector(event.key === "ArrowLeft" ? ".pager a[rel=prev]" : event.key === "ArrowRight" ? ".pager a[rel=next]" : null);
+  if (link) { event.preventDefault(); window.location.href = link.href; }
+});
+
+// The colour theme: system (the default, following the operating system), light or dark, remembered by this
+// browser for every book (localStorage). The button shows the current choice and moves to the next one.
+(function () {
+  const key = "workbook-theme";
+  const choices = ["system", "light", "dark"];
+  const chinese = (document.documentElement.lang || "").startsWith("zh");
+  const icons = { system: "◐", light: "☀", dark: "☾" };
+  const names = chinese ? { system: "跟随系统", light: "浅色", dark: "深色" } : { system: "system", light: "light", dark: "dark" };
+  const root = document.documentElement;
+  let current = "system";
+  try { current = choices.includes(localStorage.getItem(key)) ? localStorage.getItem(key) : "system"; } catch (e) { /* storage off */ }
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "theme-switch";
+  function apply(choice) {
+    current = choice;
+    if (choice === "system") root.removeAttribute("data-theme"); else root.setAttribute("data-theme", choice);
+    // The icon always; the name where there is room (style.css hides it on phones).
+    button.textContent = icons[choice];
+    const name = document.createElement("span");
+    name.className = "theme-name";
+    name.textContent = " " + names[choice];
+    button.appendChild(name);
+    button.setAttribute("aria-label", (chinese ? "配色：" : "Colour theme: ") + names[choice]);
+  }
+  button.addEventListener("click", () => {
+    const next = choices[(choices.indexOf(current) + 1) % choices.length];
+    apply(next);
+    try { localStorage.setItem(key, next); } catch (e) { /* storage off: for this page only */ }
+  });
+  apply(current);
+  document.querySelector(".topbar")?.insertBefore(button, document.querySelector(".topbar .search"));
+})();
