@@ -222,6 +222,38 @@ struct BrowserTests {
         try browser.evaluate("localStorage.removeItem('workbook-theme')", session: page)
     }
 
+    /// Issue 24, phones: at 390 CSS px no page of either edition is wider than the screen — an element wider than
+    /// the screen must sit in a box that scrolls (a formula, a table, code), never make the page scroll sideways.
+    @Test func noPageScrollsSidewaysOnAPhone() throws {
+        let chromium = try #require(Chromium.found)
+        try #require(Self.site.report.succeeded)
+        let browser = try DevTools(chromium: chromium.path)
+        let page = try browser.open("about:blank")
+        try browser.send("Emulation.setDeviceMetricsOverride", ["width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true], session: page)
+        var wide: [String] = []
+        for name in Self.allPages {
+            try browser.send("Page.navigate", ["url": Self.site.folder.appendingPathComponent(name).absoluteString], session: page)
+            _ = try browser.wait(until: "document.readyState === 'complete'", session: page, timeout: 30)
+            let found = try browser.evaluate("""
+                (() => {
+                  const width = document.documentElement.clientWidth, out = [];
+                  const scrolls = (element) => { for (let p = element.parentElement; p; p = p.parentElement) {
+                      const x = getComputedStyle(p).overflowX;
+                      if ((x === 'auto' || x === 'scroll' || x === 'hidden') && p.getBoundingClientRect().right <= width + 1) return true; }
+                    return false; };
+                  for (const e of document.querySelectorAll('body *')) {
+                    const r = e.getBoundingClientRect();
+                    if (r.width > 0 && r.right > width + 1 && !scrolls(e)) out.push(e.tagName.toLowerCase() + ' ends at ' + Math.round(r.right) + ' px');
+                  }
+                  if (document.documentElement.scrollWidth > width) out.unshift('the page is ' + document.documentElement.scrollWidth + ' px wide');
+                  return out.slice(0, 3).join('; ');
+                })()
+                """, session: page) as? String ?? "not evaluated"
+            if !found.isEmpty { wide.append("\(name): \(found)") }
+        }
+        #expect(wide.isEmpty, "wider than a 390 px phone:\n\(wide.joined(separator: "\n"))")
+    }
+
     @Test func screenshotsAtDesktopAndPhoneWidth() throws {
         let chromium = try #require(Chromium.found)
         let folder = Self.root.appendingPathComponent("screenshots")
