@@ -44,7 +44,6 @@ public struct Table: Sendable {
             for (index, character) in characters.enumerated() {
                 let previous = index > 0 ? characters[index - 1] : " "
                 let next = index + 1 < characters.count ? characters[index + 1] : " "
-                let schemeBefore = characters[..<index].reversed().prefix { !$0.isWhitespace }
                 switch character {
                 case "|", "*", "`", "$", "\\": out += "\\" + String(character)
                 case "_" where !(previous.isLetter || previous.isNumber) || !(next.isLetter || next.isNumber): out += "\\_"
@@ -53,12 +52,17 @@ public struct Table: Sendable {
                 case "<" where next.isLetter || "/!?".contains(next): out += "\\<"
                 case "&" where next.isLetter || next == "#": out += "\\&"
                 // `javascript:`, `http:`: a bare URI becomes a link.
-                case ":" where !next.isWhitespace && !schemeBefore.isEmpty && schemeBefore.allSatisfy(\.isLetter): out += "\\:"
+                case ":" where !next.isWhitespace && isScheme(characters[..<index]): out += "\\:"
                 case "\n", "\r\n", "\r": out += " "
                 default: out.append(character)
                 }
             }
             return out
+        }
+        /// The word right before a ":" is all letters (`javascript`, `http`): a URI scheme.
+        func isScheme(_ before: ArraySlice<Character>) -> Bool {
+            let word = before.reversed().prefix { !$0.isWhitespace }
+            return !word.isEmpty && word.allSatisfy(\.isLetter)
         }
         let cells = ([headers] + rows).map { $0.map(escape) }
         let widths = headers.indices.map { c in max(3, cells.map { $0[c].count }.max() ?? 0) }

@@ -114,14 +114,16 @@ struct Init: ParsableCommand {
     @Option(help: "The package's root folder.") var root: String = "."
     func run() throws {
         let url = URL(fileURLWithPath: root).standardizedFileURL
+        let book: BookInitializer.Initialized
         do {
-            for path in try BookInitializer.initialize(root: url) { print("created \(path)") }
+            book = try BookInitializer.initialize(root: url)
+            for path in book.files { print("created \(path)") }
         } catch let error as WorkbookError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)
         }
         print("building the book once (the first build compiles the package's library in release mode) …")
-        let fixed = BookInitializer.recordFirstChapter(root: url) { print($0) }
+        let fixed = BookInitializer.recordFirstChapter(root: url, module: book.module) { print($0) }
         guard fixed.succeeded else { return try finish(fixed) }
         try finish(Workbook.run(BuildOptions(root: url, mode: .build)))
         print("next: write chapters in Chapters/, then `workbook fix` (record outputs) and `workbook build`")

@@ -36,6 +36,15 @@ import WorkbookCore
                       stderr: try String(contentsOf: err, encoding: .utf8))
     }
 
+    /// Writes each file (path relative to `folder` → contents), making the folders on its way.
+    func write(_ files: [String: String], in folder: URL) throws {
+        for (path, text) in files {
+            let url = folder.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+    }
+
     func temporaryFolder(_ name: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -161,11 +170,7 @@ import WorkbookCore
                 }
                 """,
         ]
-        for (path, text) in files {
-            let url = package.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
+        try write(files, in: package)
         let workbook = Self.binDirectory.appendingPathComponent("workbook").path
         let initialized = try run(workbook, ["init"], in: package)
         #expect(initialized.status == 0, "init left a failing book: \(initialized.all)")
@@ -207,11 +212,7 @@ import WorkbookCore
             "book/Sources/Book/Book.swift": "import Lib\npublic func answer() -> Int { base() * 2 + 2 }\n",
             "book/Chapters/01-answer.md": "# Answer\n\n```swift {#answer}\nprint(answer(), linked())\n```\n",
         ]
-        for (path, text) in files {
-            let url = folder.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
+        try write(files, in: folder)
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("book/Sources/Book/Linked.swift").path,
                                                    withDestinationPath: "../../../shared/Linked.swift")
         let book = folder.appendingPathComponent("book")
@@ -337,10 +338,8 @@ import WorkbookCore
     @Test func initAndServeNameWhatToDo() throws {
         let package = try temporaryFolder("no-library")
         defer { try? FileManager.default.removeItem(at: package) }
-        try FileManager.default.createDirectory(at: package.appendingPathComponent("Sources/Core"), withIntermediateDirectories: true)
-        try "// swift-tools-version:6.0\nimport PackageDescription\nlet package = Package(name: \"NoLib\", targets: [.target(name: \"Core\")])\n"
-            .write(to: package.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
-        try "public func f() {}\n".write(to: package.appendingPathComponent("Sources/Core/Core.swift"), atomically: true, encoding: .utf8)
+        try write(["Package.swift": "// swift-tools-version:6.0\nimport PackageDescription\nlet package = Package(name: \"NoLib\", targets: [.target(name: \"Core\")])\n",
+                   "Sources/Core/Core.swift": "public func f() {}\n"], in: package)
         let workbook = Self.binDirectory.appendingPathComponent("workbook").path
         let initialized = try run(workbook, ["init"], in: package)
         #expect(initialized.status == 1 && initialized.stderr.contains(#".library(name: "Core", targets: ["Core"])"#), "\(initialized.all)")
@@ -354,11 +353,10 @@ import WorkbookCore
     @Test func checkReportsForCI() throws {
         let book = try temporaryFolder("junit")
         defer { try? FileManager.default.removeItem(at: book) }
-        try FileManager.default.createDirectory(at: book.appendingPathComponent("Chapters"), withIntermediateDirectories: true)
-        try "# One\n\n```swift {#fine}\nprint(1)\n```\n<!-- output: fine -->\n```text\n1\n```\n<!-- end output -->\n\n```swift {#wrong}\ncheck(1 + 1 == 3, \"one and one make three\")\n```\n\n```swift {#later norun}\nprint(2)\n```\n"
-            .write(to: book.appendingPathComponent("Chapters/01-one.md"), atomically: true, encoding: .utf8)
-        try "# Two\n\n```swift {#two}\nprint(\"two\")\n```\n<!-- output: two -->\n```text\ntwo\n```\n<!-- end output -->\n"
-            .write(to: book.appendingPathComponent("Chapters/02-two.md"), atomically: true, encoding: .utf8)
+        try write([
+            "Chapters/01-one.md": "# One\n\n```swift {#fine}\nprint(1)\n```\n<!-- output: fine -->\n```text\n1\n```\n<!-- end output -->\n\n```swift {#wrong}\ncheck(1 + 1 == 3, \"one and one make three\")\n```\n\n```swift {#later norun}\nprint(2)\n```\n",
+            "Chapters/02-two.md": "# Two\n\n```swift {#two}\nprint(\"two\")\n```\n<!-- output: two -->\n```text\ntwo\n```\n<!-- end output -->\n",
+        ], in: book)
         let runtime = Self.sharedRuntime
         let report = book.appendingPathComponent("r.xml")
         let checked = try run(Self.binDirectory.appendingPathComponent("workbook").path,

@@ -3,8 +3,14 @@ import Foundation
 /// `workbook init`: makes a book in the root of a Swift package — `book.toml`, `Chapters/index.md` and a first
 /// chapter whose snippet calls the package's library — without touching any file that is already there.
 public enum BookInitializer {
-    /// Writes the files and returns their paths (relative to `root`).
-    public static func initialize(root: URL) throws -> [String] {
+    /// What `initialize` wrote: the files (relative to the root) and the module the first chapter is about.
+    public struct Initialized: Sendable {
+        public var files: [String]
+        public var module: String
+    }
+
+    /// Writes the files.
+    public static func initialize(root: URL) throws -> Initialized {
         let fileManager = FileManager.default
         guard fileManager.fileExists(atPath: root.appendingPathComponent("Package.swift").path) else {
             throw WorkbookError(.setup, file: root.path, "has no Package.swift; run `workbook init` in the root of a Swift package "
@@ -39,7 +45,7 @@ public enum BookInitializer {
         try fileManager.createDirectory(at: root.appendingPathComponent(chapterFolder), withIntermediateDirectories: true)
         for (path, text) in files { try AtomicFile.write(text, to: root.appendingPathComponent(path)) }
         try addToGitignore(root: root)
-        return files.map(\.0)
+        return Initialized(files: files.map(\.0), module: module)
     }
 
     static var firstChapterPath: String { "\(BookConfig().chaptersFolder)/01-first-steps.md" }
@@ -48,15 +54,13 @@ public enum BookInitializer {
     /// it does not compile, run or pass its check, the chapter is rewritten with a snippet that only shows the
     /// imported module and recorded again, so `init` never hands a new user a failing book. Errors that are not
     /// the sample's (the package does not build, say) are returned as they are.
-    public static func recordFirstChapter(root: URL, progress: Bool = true, log: (String) -> Void) -> BuildReport {
+    public static func recordFirstChapter(root: URL, module: String, progress: Bool = true, log: (String) -> Void) -> BuildReport {
         var options = BuildOptions(root: root, mode: .fix)
         options.showProgress = progress
         let report = Workbook.run(options)
         let inSample = report.errors.filter { $0.file == firstChapterPath && [.compile, .run, .check].contains($0.stage) }
         let chapter = root.appendingPathComponent(firstChapterPath)
-        guard !inSample.isEmpty, inSample.count == report.errors.count,
-              let text = try? String(contentsOf: chapter, encoding: .utf8),
-              let module = firstMatch(#"imports `([^`]+)`"#, in: text)?[1] else { return report }
+        guard !inSample.isEmpty, inSample.count == report.errors.count else { return report }
         log("the first chapter's sample call did not work (\(inSample[0].message.prefix(200))); "
             + "wrote one that shows the imported module instead")
         guard (try? AtomicFile.write(firstChapter(module: module, snippet: importOnlySnippet(module: module)), to: chapter)) != nil else {

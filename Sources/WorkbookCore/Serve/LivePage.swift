@@ -32,28 +32,25 @@ enum LivePage {
     /// The built-in theme's Content-Security-Policy (`default-src 'none'`) forbids the event stream's connection;
     /// the served copy allows connections to this server, and nothing else.
     static func allowingEventStream(_ html: String) -> String {
-        guard let meta = html.range(of: "http-equiv=\"Content-Security-Policy\""),
-              let contentStart = html[meta.upperBound...].range(of: "content=\""),
-              let contentEnd = html[contentStart.upperBound...].firstIndex(of: "\"") else { return html }
-        let policy = html[contentStart.upperBound..<contentEnd]
-        guard !policy.contains("connect-src") else { return html }
+        guard let policy = policyRange(in: html), !html[policy].contains("connect-src") else { return html }
         var page = html
-        page.insert(contentsOf: "; connect-src 'self'", at: contentEnd)
+        page.insert(contentsOf: "; connect-src 'self'", at: policy.upperBound)
         return page
     }
 
     /// The nonce the page's Content-Security-Policy gives its own scripts (`script-src 'nonce-…'`), if any.
     static func scriptNonce(in html: String) -> String? {
-        guard let policy = contentSecurityPolicy(in: html), let start = policy.range(of: "'nonce-") else { return nil }
-        let nonce = policy[start.upperBound...].prefix { $0 != "'" }
+        guard let policy = policyRange(in: html), let start = html[policy].range(of: "'nonce-") else { return nil }
+        let nonce = html[start.upperBound..<policy.upperBound].prefix { $0 != "'" }
         return nonce.isEmpty ? nil : String(nonce)
     }
 
-    static func contentSecurityPolicy(in html: String) -> Substring? {
+    /// Where the page's Content-Security-Policy (its `<meta http-equiv>` content) stands in the HTML.
+    static func policyRange(in html: String) -> Range<String.Index>? {
         guard let meta = html.range(of: "http-equiv=\"Content-Security-Policy\""),
               let contentStart = html[meta.upperBound...].range(of: "content=\""),
               let contentEnd = html[contentStart.upperBound...].firstIndex(of: "\"") else { return nil }
-        return html[contentStart.upperBound..<contentEnd]
+        return contentStart.upperBound..<contentEnd
     }
 
     /// The errors of the last build (it failed: the page below is the last good one) and the outputs not yet
