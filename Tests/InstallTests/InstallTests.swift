@@ -255,11 +255,7 @@ import WorkbookCore
         try process.run()
         // Wait until the chapter program sleeps (its binary runs from the book's build folder).
         let deadline = Date().addingTimeInterval(180)
-        func sleeperRuns() -> Bool {
-            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).contains { pid in
-                ((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "").contains(book.appendingPathComponent(".workbook-cache").path)
-            }
-        }
+        func sleeperRuns() -> Bool { !Self.chapterPrograms(of: book).isEmpty }
         while !sleeperRuns() && Date() < deadline { usleep(100_000) }
         let started = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         try #require(sleeperRuns(), "the chapter program never started: \(started)")
@@ -273,6 +269,18 @@ import WorkbookCore
     }
 
     /// Processes whose command line holds `text` (from /proc).
+    /// The running chapter programs of the book at `root`: processes whose program (not any argument: the compiler
+    /// names the same folder while it compiles) is a chapter binary in the book's build folder.
+    static func chapterPrograms(of root: URL) -> [pid_t] {
+        let folder = root.appendingPathComponent(".workbook-cache/build").path + "/"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { name in
+            guard let pid = pid_t(name), let command = FileManager.default.contents(atPath: "/proc/\(name)/cmdline"),
+                  let program = command.split(separator: 0).first.map({ String(decoding: $0, as: UTF8.self) }),
+                  program.hasPrefix(folder), ["chapter", "chapters"].contains(URL(fileURLWithPath: program).lastPathComponent) else { return nil }
+            return pid
+        }
+    }
+
     static func processes(containing text: String) -> [pid_t] {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { name in
             guard let pid = pid_t(name), pid != getpid(),
@@ -320,15 +328,14 @@ import WorkbookCore
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let chapterProgram = book.appendingPathComponent(".workbook-cache/build").path
         let deadline = Date().addingTimeInterval(120)
-        while Self.processes(containing: chapterProgram).isEmpty && Date() < deadline { usleep(100_000) }
-        try #require(!Self.processes(containing: chapterProgram).isEmpty, "the chapter program never started")
+        while Self.chapterPrograms(of: book).isEmpty && Date() < deadline { usleep(100_000) }
+        try #require(!Self.chapterPrograms(of: book).isEmpty, "the chapter program never started")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let stopDeadline = Date().addingTimeInterval(5)
-        while !Self.processes(containing: chapterProgram).isEmpty && Date() < stopDeadline { usleep(100_000) }
-        let orphans = Self.processes(containing: chapterProgram)
+        while !Self.chapterPrograms(of: book).isEmpty && Date() < stopDeadline { usleep(100_000) }
+        let orphans = Self.chapterPrograms(of: book)
         #expect(orphans.isEmpty, "the chapter program outlived a killed workbook: \(orphans)")
         orphans.forEach { kill($0, SIGKILL) }
     }
