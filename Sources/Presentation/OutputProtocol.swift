@@ -26,6 +26,10 @@ public enum OutputProtocol {
     /// are its ASCII rendering (for the chapter text).
     public static let figure = "figure"
     public static let figureEnd = "figure-end"
+    /// `value-begin N TOKEN` … `value-end`: the stdout bytes between are inline value N's text (0-based, in
+    /// chapter order). Like `snippet`, it carries the run's secret: a snippet cannot forge a value.
+    public static let valueBegin = "value-begin"
+    public static let valueEnd = "value-end"
     /// `check-failed LINE MESSAGE`: a `check` failed at LINE of the chapter.
     public static let checkFailed = "check-failed"
     /// `completed TOKEN`: the last statement of the program ran. Without it the chapter did not run to its end

@@ -67,6 +67,16 @@ public func __workbookSnippet(_ index: Int, _ token: String) {
     emit(OutputProtocol.snippet + " \(index) \(token)")
 }
 
+/// Called by the generated program for inline value `index` (`<!--= EXPRESSION -->` in the prose), after the
+/// snippets above it: a String is recorded as it is (format with `fmt`/`sci` or `String(format:)`), anything else
+/// by its description.
+public func __workbookValue<T>(_ index: Int, _ token: String, _ expression: () -> T) {
+    let value = expression()
+    emit(OutputProtocol.valueBegin + " \(index) \(token)")
+    print(value as? String ?? String(describing: value), terminator: "")
+    emit(OutputProtocol.valueEnd)
+}
+
 /// Called by the generated program after the last snippet: the chapter ran to its end.
 public func __workbookCompleted(_ token: String) {
     emit(OutputProtocol.completed + " \(token)")

@@ -37,7 +37,8 @@ public struct BuildCache: Sendable {
     public func outputs(for chapter: Chapter, key: String) -> (outputs: [SnippetOutput], computedAt: Date)? {
         guard let data = try? Data(contentsOf: url(for: chapter)),
               let entry = try? JSONDecoder().decode(Entry.self, from: data),
-              entry.key == key, entry.outputs.count == chapter.snippets.count else { return nil }
+              entry.key == key, entry.outputs.count == chapter.snippets.count,
+              entry.outputs.map(\.values.count) == chapter.valueCounts else { return nil }
         return (entry.outputs, Date(timeIntervalSince1970: entry.computedAt))
     }
 

@@ -185,7 +185,11 @@ public struct ChapterExecutor: Sendable {
                     + "`defer` runs then, and so may a thread a snippet started. Put that code inside a snippet (and wait for "
                     + "threads before it ends); the chapter's outputs are not trusted"
                 : "the chapter program's records are out of order (\(first))\(inSnippet): a snippet must not call "
-                    + "__workbookSnippet or __workbookCompleted; its outputs are not trusted"))
+                    + "__workbookSnippet, __workbookValue or __workbookCompleted; its outputs are not trusted"))
+        } else if let snippet = chapter.valueCounts.indices.first(where: { split.outputs[$0].values.count != chapter.valueCounts[$0] }) {
+            run.errors.append(WorkbookError(.run, file: chapter.path, line: chapter.snippets[snippet].fenceStart,
+                "the chapter program recorded \(split.outputs[snippet].values.count) inline values after snippet "
+                + "'\(chapter.snippets[snippet].id)' where the chapter has \(chapter.valueCounts[snippet]); its outputs are not trusted"))
         } else if !split.completed {
             // Status 0 but no `completed` record: something ended the program early and nothing after it ran.
             run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart,

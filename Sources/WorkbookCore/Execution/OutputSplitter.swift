@@ -29,10 +29,11 @@ public enum OutputSplitter {
     public static func split(stdout: Data, control: Data, snippetCount: Int, runOrder: [Int]? = nil, token: String = "") -> Split {
         let runOrder = runOrder ?? Array(0..<snippetCount)
         var started = 0
+        var valuesStarted = 0
         let bytes = [UInt8](stdout)
         var split = Split(outputs: [SnippetOutput](repeating: SnippetOutput(), count: snippetCount), lastStarted: nil,
                           completed: false, bytes: [Int](repeating: 0, count: snippetCount))
-        enum Mode { case text, markdown, figure(String) }
+        enum Mode { case text, markdown, figure(String), value }
         var mode = Mode.text
         var cursor = 0
         var pending: ArraySlice<UInt8> = []
@@ -88,6 +89,22 @@ public enum OutputSplitter {
                 // keeps its text and loses only the drawing.
                 let segment: OutputSegment = Chart(json: json).map { .figure($0, ascii: ascii) } ?? .text(ascii)
                 if let index = split.lastStarted { split.outputs[index].segments.append(segment) }
+                mode = .text
+            case OutputProtocol.valueBegin:
+                flushText()
+                let parts = record.rest.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                guard let index = Int(parts[0]), index == valuesStarted, (parts.count > 1 ? parts[1] : "") == token,
+                      split.lastStarted != nil else {
+                    split.outOfOrder.append("'value \(record.rest)' out of order")
+                    continue
+                }
+                valuesStarted += 1
+                mode = .value
+            case OutputProtocol.valueEnd:
+                guard case .value = mode, let index = split.lastStarted else { continue }
+                let text = normalizedLineEnds(pending)
+                pending = []
+                split.outputs[index].values.append(text)
                 mode = .text
             case OutputProtocol.checkFailed:
                 guard let index = split.lastStarted else { continue }

@@ -36,6 +36,15 @@ public enum ProgramGenerator {
             let location = "#sourceLocation(file: \(swiftStringLiteral(chapter.path)), line: \(snippet.codeStartLine))"
             if snippet.runs {
                 out += "__workbookSnippet(\(index), \(token))\n\(location)\n\(snippet.source)\n#sourceLocation()\n"
+                // The inline values below this snippet (and above the next one that runs). Each expression stands on
+                // a line of its own (in a closure: `#sourceLocation` may only stand between statements), indented to its
+                // column in the chapter, so a compiler error names line and column.
+                for (number, value) in chapter.values.enumerated() where value.after == index {
+                    out += "__workbookValue(\(number), \(token)) {\n"
+                        + "#sourceLocation(file: \(swiftStringLiteral(chapter.path)), line: \(value.line))\n"
+                        + String(repeating: " ", count: value.expressionColumn - 1) + value.expression
+                        + "\n#sourceLocation()\n}\n"
+                }
             } else {
                 out += "func __workbookNeverRun\(index)() {\n\(location)\n\(snippet.source)\n#sourceLocation()\n}\n"
             }
@@ -83,6 +92,11 @@ public enum ProgramGenerator {
             hash.update(snippet.id)
             hash.update(snippet.options.sorted().map(\.rawValue).joined(separator: ","))
             hash.update(snippet.source)
+        }
+        // Values by expression and place, not by line or recorded text: prose edits around them change nothing.
+        for value in chapter.values {
+            hash.update(value.expression)
+            hash.update(String(value.after))
         }
         return hash.hex
     }

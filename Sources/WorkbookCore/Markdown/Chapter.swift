@@ -12,6 +12,8 @@ public struct Chapter: Sendable, Equatable {
     public var summary: String
     public var snippets: [Snippet]
     public var regions: [OutputRegion]
+    /// `<!--= EXPRESSION -->VALUE<!--/-->` in the prose, in chapter order (`InlineValueScanner`).
+    public var values: [InlineValue] = []
 
     /// True for a chapter with Windows line ends; what the tool writes into it ends lines the same way.
     public var usesCRLF: Bool { text.utf8.contains(13) && text.contains("\r\n") }
@@ -109,10 +111,13 @@ public struct CheckFailure: Sendable, Equatable, Codable {
 public struct SnippetOutput: Sendable, Equatable, Codable {
     public var segments: [OutputSegment] = []
     public var checkFailures: [CheckFailure] = []
+    /// The texts of the inline values evaluated after this snippet, in chapter order (`Chapter.freshValues`).
+    public var values: [String] = []
 
-    public init(segments: [OutputSegment] = [], checkFailures: [CheckFailure] = []) {
+    public init(segments: [OutputSegment] = [], checkFailures: [CheckFailure] = [], values: [String] = []) {
         self.segments = segments
         self.checkFailures = checkFailures
+        self.values = values
     }
 
     /// True when the snippet printed nothing.

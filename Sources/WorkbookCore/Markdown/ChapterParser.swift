@@ -141,12 +141,20 @@ public struct ChapterParser {
             }
         }
 
+        // Inline values, in the prose only: code blocks show code, output regions hold what the tool writes.
+        var notProse = Set<Int>()
+        for block in blocks.codeBlocks { notProse.formUnion(block.startLine...max(block.startLine, block.endLine)) }
+        for region in regions { notProse.formUnion(region.startMarker...region.endMarker) }
+        let values = InlineValueScanner.values(lines: lines, skipped: notProse, codeSpans: blocks.codeSpans, snippets: snippets) { line, column, message in
+            errors.append(WorkbookError(.parse, file: path, line: line, column: column, message))
+        }
+
         guard errors.isEmpty else { return (nil, errors) }
         // Titles appear in the sidebar and <title>, where TeX is not rendered: "Angles in $d$ dimensions" → "Angles in d dimensions".
         let title = (blocks.headings.first { $0.level == 1 }?.text ?? Self.name(of: path)).replacingOccurrences(of: "$", with: "")
         return (Chapter(path: path, name: Self.name(of: path), text: text, title: title,
                         summary: Self.summary(blocks.paragraphs.first.map { Array(lines[($0.lowerBound - 1)..<min($0.upperBound, lines.count)]) } ?? []),
-                        snippets: snippets, regions: regions), [])
+                        snippets: snippets, regions: regions, values: values), [])
     }
 
     /// The first paragraph's Markdown on one line (math and links kept: pandoc renders it on the landing page).

@@ -29,6 +29,14 @@ public struct MarkdownBlocks: Sendable, Equatable {
     public var headings: [Heading] = []
     /// The top-level paragraphs' lines (1-based, inclusive), in order (for summaries).
     public var paragraphs: [ClosedRange<Int>] = []
+    /// Code spans (`` `…` ``) with the first line of the block that holds them: text in them is never Markdown,
+    /// so an inline value written there would never be evaluated (`InlineValueScanner`).
+    public var codeSpans: [CodeSpan] = []
+
+    public struct CodeSpan: Sendable, Equatable {
+        public var line: Int
+        public var literal: String
+    }
 
     /// Parses GFM (tables, strikethrough, autolinks, task lists).
     public static func parse(_ text: String) -> MarkdownBlocks {
@@ -78,6 +86,12 @@ public struct MarkdownBlocks: Sendable, Equatable {
                 if let parent = cmark_node_parent(node), CommonMark.string(cmark_node_get_type_string(parent)) == "document" {
                     blocks.paragraphs.append(start...max(start, end))
                 }
+            case "code":
+                // Inline nodes carry no reliable line of their own; the enclosing block's first line names the place.
+                var block = cmark_node_parent(node)
+                while let current = block, cmark_node_get_start_line(current) == 0 { block = cmark_node_parent(current) }
+                blocks.codeSpans.append(CodeSpan(line: block.map { Int(cmark_node_get_start_line($0)) } ?? start,
+                                                  literal: CommonMark.string(cmark_node_get_literal(node))))
             default: break
             }
         }

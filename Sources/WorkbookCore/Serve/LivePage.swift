@@ -119,6 +119,7 @@ enum LivePage {
         #workbook-build-warnings pre { white-space: pre-wrap; font-size: 0.8rem; }
         .output.unrecorded { outline: 2px dashed #d9a400; outline-offset: 4px; }
         .output.unrecorded .unrecorded-note { color: #8a6d00; font-size: 0.85rem; }
+        mark.unrecorded-value { background: #fff1a8; color: #4a3b00; outline: 1px dashed #d9a400; cursor: help; }
 
         """
 }

@@ -14,7 +14,7 @@ public enum Weaver {
     ///     is marked as such.
     public static func markdown(for chapter: Chapter, outputs: [SnippetOutput], strings: UIStrings = .english,
                                 unrecorded: Set<String> = []) -> String {
-        var lines = TextLines.split(chapter.text)
+        var lines = valuesWoven(chapter, outputs: outputs, strings: strings)
         // (first 0-based line, how many lines, what replaces them); count 0 inserts.
         var edits: [(start: Int, count: Int, replacement: [String])] = []
         var figureIndex = 0
@@ -55,6 +55,23 @@ public enum Weaver {
         }
         // `NN-name.md` links become `.html` in pandoc (the theme's chapter-links.lua), on Link nodes only.
         return lines.joined(separator: "\n")
+    }
+
+    /// The chapter's lines with each inline value's comments dropped and its fresh text in their place (the
+    /// recorded text where the run has none). A fresh text the chapter does not record yet (preview) is marked,
+    /// in words as well as colour, like an unrecorded output.
+    static func valuesWoven(_ chapter: Chapter, outputs: [SnippetOutput], strings: UIStrings) -> [String] {
+        var lines = TextLines.split(chapter.text)
+        let woven = zip(chapter.values, chapter.freshValues(outputs)).map { value, fresh -> (InlineValue, String) in
+            guard let fresh, fresh != value.recorded, InlineValueScanner.canRecord(fresh) else { return (value, value.recorded) }
+            return (value, "<mark class=\"unrecorded-value\" title=\"\(escape(strings.valueNotRecorded(value.recorded)))\">\(fresh)</mark>")
+        }
+        for (line, group) in Dictionary(grouping: woven, by: { $0.0.line }) {
+            lines[line - 1] = InlineValueScanner.replacing(lines[line - 1], group.map {
+                ($0.0.open, $0.0.end + InlineValueScanner.closing.utf8.count, $0.1)
+            })
+        }
+        return lines
     }
 
     /// Figure `number` of a page as the lines of one HTML block: the chart's SVG and a caption linking to itself.

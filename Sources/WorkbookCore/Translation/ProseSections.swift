@@ -39,7 +39,8 @@ public struct ProseSection: Sendable, Equatable {
                     marker = (hashText, number)
                     continue
                 }
-                if !line.isEmpty { hash.update(line) }
+                // A value's text is the tool's to update: only the words around it make a section stale.
+                if !line.isEmpty { hash.update(line.contains(InlineValueScanner.opening) ? InlineValueScanner.withoutValues(line) : line) }
             }
             return ProseSection(heading: start.0, line: start.1, proseHash: String(hash.hex.prefix(12)),
                                 translatedFrom: marker?.0, markerLine: marker?.1)

@@ -22,7 +22,30 @@ public enum TranslationCheck {
                 "snippet '\(copy.id)' or its output differs from the source's (\(source.path):\(original.fenceStart)); "
                 + "a translation repeats the source's snippets unchanged: run `workbook fix` to copy them"))
         }
-        return errors
+        return errors + valueErrors(source: source, translation: translation)
+    }
+
+    /// A translation repeats the source's inline values, in the same order with the same expressions (its
+    /// sentences place them); their texts are the source's, which `workbook fix` copies.
+    static func valueErrors(source: Chapter, translation: Chapter) -> [WorkbookError] {
+        guard source.values.count == translation.values.count else {
+            let first = zip(source.values, translation.values).first { $0.expression != $1.expression }
+            return [WorkbookError(.check, file: translation.path, line: first?.1.line ?? translation.values.last?.line ?? 1,
+                "has \(translation.values.count) inline values where its source \(source.path) has \(source.values.count); a "
+                + "translation repeats each of the source's values (<!--= EXPRESSION -->…<!--/-->) in the same order"
+                + (first.map { ": the first that differs is `\($0.1.expression)` here, `\($0.0.expression)` at \(source.path):\($0.0.line)" } ?? ""))]
+        }
+        return zip(source.values, translation.values).compactMap { original, copy in
+            if original.expression != copy.expression {
+                return WorkbookError(.check, file: translation.path, line: copy.line, column: copy.column,
+                    "inline value `\(copy.expression)` is `\(original.expression)` at the same place in the source "
+                    + "(\(source.path):\(original.line)); a translation repeats the source's expressions in the same order")
+            }
+            guard original.recorded != copy.recorded else { return nil }
+            return WorkbookError(.check, file: translation.path, line: copy.line, column: copy.column,
+                "inline value `\(copy.expression)` reads '\(copy.recorded)' where the source (\(source.path):\(original.line)) "
+                + "records '\(original.recorded)'; run `workbook fix` to copy it")
+        }
     }
 
     static func structureError(source: Chapter, translation: Chapter) -> WorkbookError {
@@ -103,7 +126,8 @@ public enum TranslationFixer {
             throw TranslationCheck.structureError(source: source, translation: translation)
         }
         let sourceLines = TextLines.split(source.text).map(TextLines.content)
-        var lines = TextLines.split(translation.text)
+        // The source's value texts first (values never span lines, so the snippet blocks' lines stay valid).
+        var lines = OutputFixer.valuesReplaced(in: translation, by: valueTexts(source: source, translation: translation))
         let ending = translation.usesCRLF ? "\r" : ""
         for (original, copy) in zip(source.snippets, translation.snippets).reversed() {
             let end = translation.region(for: copy).map { max($0.endMarker, copy.fenceEnd) } ?? copy.fenceEnd
@@ -111,6 +135,13 @@ public enum TranslationFixer {
             lines.replaceSubrange((copy.fenceStart - 1)..<end, with: replacement)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The source's recorded value texts for the translation's values, where the two line up (same count, same
+    /// expression); nil where they do not (`check` reports those).
+    static func valueTexts(source: Chapter, translation: Chapter) -> [String?] {
+        guard source.values.count == translation.values.count else { return translation.values.map { _ in nil } }
+        return zip(source.values, translation.values).map { $0.expression == $1.expression ? $0.recorded : nil }
     }
 
     /// The translation with each section marked as translated from the source's current prose: the translator's

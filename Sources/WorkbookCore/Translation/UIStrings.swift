@@ -14,6 +14,9 @@ public struct UIStrings: Sendable, Equatable {
     public var chapterOf: @Sendable (Int, Int) -> String
     public var chapterCount: @Sendable (Int) -> String
     public var untranslated: String
+    /// The hover text of an inline value whose fresh text the chapter does not record yet (preview), given the
+    /// recorded text.
+    public var valueNotRecorded: @Sendable (String) -> String
     public var landingFooter: String
     /// Page footer: (snippet count, imported modules as HTML, runtime id, when, chapter path, tool version).
     public var pageFooter: @Sendable (Int, String, String, String, String, String) -> String
@@ -30,6 +33,7 @@ public struct UIStrings: Sendable, Equatable {
         previousAndNext: "Previous and next chapter", figure: "Figure", textVersionOfFigure: "Text version of figure",
         chapterOf: { "Chapter \($0) of \($1)" }, chapterCount: { "\($0) chapters" },
         untranslated: "This chapter is not translated yet; the English text follows.",
+        valueNotRecorded: { "Not yet recorded: the chapter says '\($0)'; workbook fix records this fresh value." },
         landingFooter: "Built by workbook from the Markdown chapters; each page says when its numbers were computed.",
         pageFooter: { runs, modules, runtime, when, path, tool in
             "Every number on this page was printed by one of its \(runs) snippets, compiled with <code>swiftc -Onone</code> "
@@ -43,6 +47,7 @@ public struct UIStrings: Sendable, Equatable {
         previousAndNext: "上一章与下一章", figure: "图", textVersionOfFigure: "文字版：图",
         chapterOf: { "第 \($0) 章，共 \($1) 章" }, chapterCount: { "共 \($0) 章" },
         untranslated: "本章尚未翻译，以下是英文原文。",
+        valueNotRecorded: { "尚未记录：章节中写的是“\($0)”；workbook fix 会记录这个新算出的值。" },
         landingFooter: "由 workbook 从 Markdown 章节生成；每页都注明其中数字的计算时间。",
         pageFooter: { runs, modules, runtime, when, path, tool in
             "本页的每个数字都由本页 \(runs) 个代码片段之一打印：它们以 <code>swiftc -Onone</code> 编译，链接 \(modules)"

@@ -33,6 +33,21 @@ public enum OutputChecker {
                     + LineDiff.unified(old: recorded, new: fresh, oldName: "recorded", newName: "computed")))
             }
         }
-        return errors
+        return errors + valueDrift(in: chapter, outputs: outputs)
+    }
+
+    /// One error per inline value whose recorded text differs from its fresh one, at the value's line and column.
+    static func valueDrift(in chapter: Chapter, outputs: [SnippetOutput]) -> [WorkbookError] {
+        zip(chapter.values, chapter.freshValues(outputs)).compactMap { value, fresh in
+            guard let fresh else { return nil }
+            guard InlineValueScanner.canRecord(fresh) else {
+                return WorkbookError(.check, file: chapter.path, line: value.line, column: value.column,
+                    "inline value `\(value.expression)` computed '\(fresh.prefix(80))', which holds a line break or an HTML comment; "
+                    + "an inline value is plain text on one line of a sentence")
+            }
+            guard value.recorded != fresh else { return nil }
+            return WorkbookError(.check, file: chapter.path, line: value.line, column: value.column,
+                "inline value `\(value.expression)` is recorded as '\(value.recorded)' but computes '\(fresh)'; run `workbook fix` to accept it")
+        }
     }
 }

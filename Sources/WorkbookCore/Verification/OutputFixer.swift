@@ -5,7 +5,7 @@
 /// newline — stays exactly as it was, so a second `fix` changes nothing.
 public enum OutputFixer {
     public static func fixedText(_ chapter: Chapter, outputs: [SnippetOutput]) -> String {
-        var lines = TextLines.split(chapter.text)
+        var lines = valuesFixed(chapter, outputs: outputs)
         // In a CRLF chapter the lines the tool writes end in CRLF too.
         let ending = chapter.usesCRLF ? "\r" : ""
         func regionLines(_ output: SnippetOutput, _ prefix: String) -> [String] {
@@ -34,5 +34,24 @@ public enum OutputFixer {
         // A region added after a last line without a newline would leave the file ending in a bare "\r".
         if chapter.usesCRLF, fixed.utf8.last == 13, chapter.text.utf8.last != 13 { return String(fixed.dropLast()) }
         return fixed
+    }
+
+    /// The chapter's lines with each inline value's text replaced by its fresh one (a value with a line break is
+    /// left for `check` to report). Values never span lines, so every line number stays valid for the regions.
+    static func valuesFixed(_ chapter: Chapter, outputs: [SnippetOutput]) -> [String] {
+        valuesReplaced(in: chapter, by: chapter.freshValues(outputs))
+    }
+
+    /// The chapter's lines with value n's text replaced by `texts[n]` (nil keeps it).
+    static func valuesReplaced(in chapter: Chapter, by texts: [String?]) -> [String] {
+        var lines = TextLines.split(chapter.text)
+        let edits = zip(chapter.values, texts).compactMap { value, text -> (InlineValue, String)? in
+            guard let text, text != value.recorded, InlineValueScanner.canRecord(text) else { return nil }
+            return (value, text)
+        }
+        for (line, group) in Dictionary(grouping: edits, by: { $0.0.line }) {
+            lines[line - 1] = InlineValueScanner.replacing(lines[line - 1], group.map { ($0.0.start, $0.0.end, $0.1) })
+        }
+        return lines
     }
 }
