@@ -223,7 +223,28 @@ import Testing
                                 translation: Self.translation.replacingOccurrences(of: "fmt(ppl[0], 2)", with: "fmt(ppl[0], 3)"))
         defer { book.remove() }
         let check = book.run(.check)
-        #expect(check.errors.contains { $0.file == "Chapters/zh-Hans/01-growth.md" && $0.line == 7
-            && $0.message.contains("`fmt(ppl[0], 2)` at the same place in the source") }, "\(check.errors)")
+        #expect(check.errors.contains { $0.file == "Chapters/zh-Hans/01-growth.md" && $0.line == 7 && $0.column == 37
+            && $0.message.contains("`fmt(ppl[0], 3)` is not one of the source's") }, "\(check.errors)")
+        #expect(check.errors.contains { $0.message.contains("lacks the source's inline value `fmt(ppl[0], 2)`") }, "\(check.errors)")
+    }
+
+    /// Chinese may put two numbers in the other order: values pair by expression, not by position.
+    @Test func aTranslationMayOrderTheValuesItsOwnWay() throws {
+        let reordered = """
+            # 增长
+
+            ```swift {#rates}
+            let ppl = [1.9412, 16.281]
+            ```
+
+            在 8× 时困惑度为 <!--= fmt(ppl[1], 2) -->16.3<!--/-->，而原来是 <!--= fmt(ppl[0], 2) -->1.94<!--/-->。
+
+            """
+        let book = try makeBook(source: InlineValueBookTests.chapter, translation: reordered)
+        defer { book.remove() }
+        #expect(book.run(.check).errors.map(\.line) == [7])
+        #expect(book.run(.fix).errors.isEmpty)
+        #expect(try book.read("Chapters/zh-Hans/01-growth.md") == reordered.replacingOccurrences(of: "16.3<", with: "16.28<"))
+        #expect(book.run(.check).errors.isEmpty)
     }
 }

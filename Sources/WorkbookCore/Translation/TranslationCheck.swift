@@ -25,26 +25,42 @@ public enum TranslationCheck {
         return errors + valueErrors(source: source, translation: translation)
     }
 
-    /// A translation repeats the source's inline values, in the same order with the same expressions (its
-    /// sentences place them); their texts are the source's, which `workbook fix` copies.
+    /// A translation repeats the source's inline values, each by its expression, wherever its own sentences put
+    /// them (a language may order two numbers differently); their texts are the source's, which `workbook fix`
+    /// copies. Every source expression appears in the translation, and no other.
     static func valueErrors(source: Chapter, translation: Chapter) -> [WorkbookError] {
-        guard source.values.count == translation.values.count else {
-            let first = zip(source.values, translation.values).first { $0.expression != $1.expression }
-            return [WorkbookError(.check, file: translation.path, line: first?.1.line ?? translation.values.last?.line ?? 1,
-                "has \(translation.values.count) inline values where its source \(source.path) has \(source.values.count); a "
-                + "translation repeats each of the source's values (<!--= EXPRESSION -->…<!--/-->) in the same order"
-                + (first.map { ": the first that differs is `\($0.1.expression)` here, `\($0.0.expression)` at \(source.path):\($0.0.line)" } ?? ""))]
-        }
-        return zip(source.values, translation.values).compactMap { original, copy in
-            if original.expression != copy.expression {
-                return WorkbookError(.check, file: translation.path, line: copy.line, column: copy.column,
-                    "inline value `\(copy.expression)` is `\(original.expression)` at the same place in the source "
-                    + "(\(source.path):\(original.line)); a translation repeats the source's expressions in the same order")
+        var errors: [WorkbookError] = []
+        for (copy, original) in zip(translation.values, sourceValues(source: source, translation: translation)) {
+            guard let original else {
+                errors.append(WorkbookError(.check, file: translation.path, line: copy.line, column: copy.column,
+                    "inline value `\(copy.expression)` is not one of the source's (\(source.path)); a translation repeats the "
+                    + "source's values with the same expressions"))
+                continue
             }
-            guard original.recorded != copy.recorded else { return nil }
-            return WorkbookError(.check, file: translation.path, line: copy.line, column: copy.column,
+            guard original.recorded != copy.recorded else { continue }
+            errors.append(WorkbookError(.check, file: translation.path, line: copy.line, column: copy.column,
                 "inline value `\(copy.expression)` reads '\(copy.recorded)' where the source (\(source.path):\(original.line)) "
-                + "records '\(original.recorded)'; run `workbook fix` to copy it")
+                + "records '\(original.recorded)'; run `workbook fix` to copy it"))
+        }
+        let repeated = Set(translation.values.map(\.expression))
+        for original in source.values where !repeated.contains(original.expression) {
+            errors.append(WorkbookError(.check, file: translation.path, line: translation.values.last?.line ?? 1,
+                "lacks the source's inline value `\(original.expression)` (\(source.path):\(original.line)); a translation "
+                + "repeats each of the source's values in its own sentences"))
+        }
+        return errors
+    }
+
+    /// For each of the translation's values, the source's value it repeats: the n-th use of an expression in the
+    /// translation is the source's n-th use of it (or its last, when the translation uses it more often).
+    static func sourceValues(source: Chapter, translation: Chapter) -> [InlineValue?] {
+        let uses = Dictionary(grouping: source.values, by: \.expression)
+        var seen: [String: Int] = [:]
+        return translation.values.map { copy in
+            guard let candidates = uses[copy.expression] else { return nil }
+            let n = seen[copy.expression, default: 0]
+            seen[copy.expression] = n + 1
+            return candidates[min(n, candidates.count - 1)]
         }
     }
 
@@ -137,11 +153,10 @@ public enum TranslationFixer {
         return lines.joined(separator: "\n")
     }
 
-    /// The source's recorded value texts for the translation's values, where the two line up (same count, same
-    /// expression); nil where they do not (`check` reports those).
+    /// The source's recorded text for each of the translation's values (nil for an expression the source does not
+    /// have: `check` reports it).
     static func valueTexts(source: Chapter, translation: Chapter) -> [String?] {
-        guard source.values.count == translation.values.count else { return translation.values.map { _ in nil } }
-        return zip(source.values, translation.values).map { $0.expression == $1.expression ? $0.recorded : nil }
+        TranslationCheck.sourceValues(source: source, translation: translation).map { $0?.recorded }
     }
 
     /// The translation with each section marked as translated from the source's current prose: the translator's
