@@ -6,10 +6,20 @@ import Foundation
 struct PageComposer {
     var template: PageTemplate
     var editions: [SiteEdition]
-    /// The page's scripts carry this nonce and the Content-Security-Policy allows only scripts that do: a
+    /// The page's scripts carry a nonce and its Content-Security-Policy allows only scripts that do: a
     /// `<script src="file:///…">` that reached a page through a snippet's output or a chapter's prose does not run.
-    /// New for every build, so no chapter can know it.
-    var scriptNonce = UUID().uuidString.replacingOccurrences(of: "-", with: "")
+    /// The nonce is a hash of everything else on the page, so it changes only when the page does (a rebuild leaves
+    /// unchanged pages byte for byte as they were), and no text on the page can know it: that would need a text
+    /// containing the hash of itself.
+    static func scriptNonce(template: String, values: [String: String]) -> String {
+        var hash = ContentHash()
+        hash.update(template)
+        for key in values.keys.sorted() {
+            hash.update(key)
+            hash.update(values[key]!)
+        }
+        return String(hash.hex.prefix(32))
+    }
 
     func page(edition: SiteEdition, title: String, body: String, current: String, footer: String,
               previous: SitePage?, next: SitePage?) -> String {
@@ -33,17 +43,19 @@ struct PageComposer {
         let switcher = counterparts.map {
             "<a class=\"language-switch\" hreflang=\"\(escape($0.0.language))\" lang=\"\(escape($0.0.language))\" href=\"\(escape($0.1))\">\(escape($0.0.strings.languageName))</a>"
         }.joined(separator: "\n")
-        let values = [
+        let values: [String: String] = [
             "title": escape(title), "book_title": escape(edition.title), "sidebar": sidebar, "body": body,
             "language": escape(edition.language), "book_id": escape(String(ContentHash.of(edition.title).prefix(12))),
             "navigation": navigation, "progress": escape(progress), "footer": footer, "page": escape(current),
-            "script_nonce": scriptNonce, "generator": escape("workbook \(WorkbookVersion.current)"), "alternates": alternates, "language_switch": switcher,
+            "generator": escape("workbook \(WorkbookVersion.current)"), "alternates": alternates, "language_switch": switcher,
             "ui_skip": escape(strings.skipToContent), "ui_chapters": escape(strings.chapters), "ui_search_label": escape(strings.searchLabel),
             "ui_search_placeholder": escape(strings.searchPlaceholder), "ui_search_none": escape(strings.searchNone),
             "ui_pager": escape(strings.previousAndNext),
             "progress_percent": position.map { String(Int((Double($0 + 1) / Double(max(pages.count, 1)) * 100).rounded())) } ?? "0",
         ]
-        return template.render(values)
+        var page = values
+        page["script_nonce"] = Self.scriptNonce(template: template.source, values: values)
+        return template.render(page)
     }
 
     /// The relative path from one edition's folder to another's ("" is the site's root).

@@ -6,8 +6,11 @@ import Presentation
 struct PageTemplate {
     enum Piece { case text(String), slot(String) }
     let pieces: [Piece]
+    /// The template as the theme wrote it (part of each page's script nonce, `PageComposer`).
+    let source: String
 
     init(_ template: String) {
+        source = template
         var pieces: [Piece] = []
         var rest = Substring(template)
         while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
