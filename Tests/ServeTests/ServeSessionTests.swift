@@ -155,6 +155,27 @@ import Testing
         }
     }
 
+    /// An inline value whose expression an author edits: the page shows the fresh text highlighted; with `--fix`
+    /// it is recorded in the chapter and shown plain, from one pipeline.
+    @Test func anEditedInlineValueIsMarkedAndFixRecordsIt() async throws {
+        for fix in [false, true] {
+            try await withServedBook(fix: fix) { _, root, port in
+                try edit(root) { $0 + "\nThe answer is <!--= 6 * 7 -->42<!--/-->.\n" }
+                _ = try await page(port) { $0.contains("The answer is 42.") }
+                try edit(root) { $0.replacingOccurrences(of: "<!--= 6 * 7 -->", with: "<!--= 6 * 8 -->") }
+                let body = try await page(port) { $0.contains("is 48.") || $0.contains(">48</mark>") }
+                let chapter = try String(contentsOf: root.appendingPathComponent("Chapters/01-live.md"), encoding: .utf8)
+                if fix {
+                    #expect(body.contains("The answer is 48.") && !body.contains("unrecorded-value"), "\(body)")
+                    #expect(chapter.contains("<!--= 6 * 8 -->48<!--/-->"))
+                } else {
+                    #expect(body.contains("<mark class=\"unrecorded-value\"") && body.contains(">48</mark>"), "\(body)")
+                    #expect(chapter.contains("<!--= 6 * 8 -->42<!--/-->"), "serve without --fix never writes the chapter")
+                }
+            }
+        }
+    }
+
     @Test func compileErrorIsShownAtItsLineOverTheLastGoodPageAndRecoveredFrom() async throws {
         try await withServedBook { _, root, port in
             try edit(root) { $0.replacingOccurrences(of: "print(\"value is 1\")", with: "let n: Int = \"seven\"") }

@@ -110,24 +110,17 @@ public final class ServeSession: @unchecked Sendable {
         queue.request()
     }
 
-    /// One build (on the queue's thread): fix first when asked, then the preview build; then the new state is
-    /// published — after the site is swapped in, so a reloading page never meets a half-written site.
+    /// One build (on the queue's thread): the preview build, which with `--fix` records the fresh outputs once
+    /// the site with them is in place (one pipeline, like `build --fix`); then the new state is published — after
+    /// the site is swapped in, so a reloading page never meets a half-written site.
     private func rebuild() {
         let started = Date()
         var options = self.options.build
         options.showProgress = false
-        var report: BuildReport
-        if self.options.fix {
-            options.mode = .fix
-            report = Workbook.run(options)
-            if !report.fixedFiles.isEmpty { self.options.log("recorded outputs in " + report.fixedFiles.joined(separator: ", ")) }
-        } else {
-            report = BuildReport()
-        }
-        if report.errors.isEmpty {
-            options.mode = .preview
-            report = Workbook.run(options)
-        }
+        options.mode = .preview
+        options.fixOutputs = self.options.fix
+        let report = Workbook.run(options)
+        if !report.fixedFiles.isEmpty { self.options.log("recorded outputs in " + report.fixedFiles.joined(separator: ", ")) }
         // Even after a failed build: the files to fix (book.toml, the chapters) must be watched.
         watcher.watch(ServeInputs.paths(root: options.root, chapters: report.parsedChapters, runtimeDirectory: options.runtimeDirectory),
                       excluding: [siteDirectory, options.root.appendingPathComponent(".workbook-cache")])

@@ -12,9 +12,10 @@ public enum Weaver {
     ///   - strings: the page's language (figure captions, the text version's summary).
     ///   - unrecorded: ids of snippets whose output the chapter does not record yet (preview mode); their output
     ///     is marked as such.
+    ///   - marksValues: mark inline values whose fresh text the chapter does not record yet (preview mode).
     public static func markdown(for chapter: Chapter, outputs: [SnippetOutput], strings: UIStrings = .english,
-                                unrecorded: Set<String> = []) -> String {
-        var lines = valuesWoven(chapter, outputs: outputs, strings: strings)
+                                unrecorded: Set<String> = [], marksValues: Bool = false) -> String {
+        var lines = valuesWoven(chapter, outputs: outputs, strings: strings, marks: marksValues)
         // (first 0-based line, how many lines, what replaces them); count 0 inserts.
         var edits: [(start: Int, count: Int, replacement: [String])] = []
         var figureIndex = 0
@@ -60,10 +61,11 @@ public enum Weaver {
     /// The chapter's lines with each inline value's comments dropped and its fresh text in their place (the
     /// recorded text where the run has none). A fresh text the chapter does not record yet (preview) is marked,
     /// in words as well as colour, like an unrecorded output.
-    static func valuesWoven(_ chapter: Chapter, outputs: [SnippetOutput], strings: UIStrings) -> [String] {
+    static func valuesWoven(_ chapter: Chapter, outputs: [SnippetOutput], strings: UIStrings, marks: Bool) -> [String] {
         var lines = TextLines.split(chapter.text)
         let woven = zip(chapter.values, chapter.freshValues(outputs)).map { value, fresh -> (InlineValue, String) in
             guard let fresh, fresh != value.recorded, InlineValueScanner.canRecord(fresh) else { return (value, value.recorded) }
+            guard marks else { return (value, fresh) }
             return (value, "<mark class=\"unrecorded-value\" title=\"\(escape(strings.valueNotRecorded(value.recorded)))\">\(fresh)</mark>")
         }
         for (line, group) in Dictionary(grouping: woven, by: { $0.0.line }) {

@@ -10,16 +10,17 @@ public enum Pipeline {
     ///     build:          load → parse → runtime → run → check → weave → render → publish
     ///     build --fix:    load → parse → runtime → run → weave → render → publish → fix
     ///     serve:          load → parse → runtime → run → check (drift shown, not failing) → weave → render → publish
+    ///     serve --fix:    load → parse → runtime → run → weave → render → publish → fix
     ///
-    /// `build --fix` records the fresh outputs last, once the site with them is in place: a build that fails
-    /// (a page pandoc cannot render) leaves every chapter as it was.
+    /// `build --fix` (and `serve --fix`) records the fresh outputs last, once the site with them is in place: a build
+    /// that fails (a page pandoc cannot render) leaves every chapter as it was.
     static func stages(for options: BuildOptions) -> [any BuildStage] {
         let ran: [any BuildStage] = [LoadStage(), ParseStage(), RuntimeStage(), RunStage()]
         let site: [any BuildStage] = [WeaveStage(), RenderStage(), PublishStage()]
         switch options.mode {
         case .check: return ran + [CheckStage(preview: false)]
         case .fix: return ran + [FixStage()]
-        case .preview: return ran + [CheckStage(preview: true)] + site
+        case .preview: return options.fixOutputs ? ran + site + [FixStage(afterPublish: true)] : ran + [CheckStage(preview: true)] + site
         case .build: return options.fixOutputs ? ran + site + [FixStage(afterPublish: true)] : ran + [CheckStage(preview: false)] + site
         }
     }

@@ -12,11 +12,13 @@ struct WeaveStage: BuildStage {
         let book = try build.required(build.book, from: .load)
         let toolchain = try build.required(build.toolchain, from: .runtime)
         let unrecorded = build.unrecorded
+        // In preview a fresh value the chapter does not record is marked; with `--fix` it is about to be recorded.
+        let marksValues = build.options.mode == .preview && !build.options.fixOutputs
         let runs = build.runs
         func page(_ chapter: Chapter, _ run: ChapterRun?, strings: UIStrings, note: String? = nil) -> SitePage {
             let outputs = run?.outputs ?? []
             var markdown = Weaver.markdown(for: chapter, outputs: outputs, strings: strings,
-                                           unrecorded: run.flatMap { unrecorded[$0.chapter.path] } ?? [])
+                                           unrecorded: run.flatMap { unrecorded[$0.chapter.path] } ?? [], marksValues: marksValues)
             if let note { markdown = "<div class=\"untranslated-note\">\(escape(note))</div>\n\n" + markdown }
             let footer = Self.footer(chapter: chapter, computedAt: run?.computedAt ?? Date(), toolchain: toolchain, strings: strings)
                 + (book.config.footer.map { " " + $0 } ?? "")
