@@ -70,8 +70,7 @@ public func __workbookSnippet(_ index: Int, _ token: String) {
 /// Called by the generated program for inline value `index` (`<!--= EXPRESSION -->` in the prose), after the
 /// snippets above it: a String is recorded as it is (format with `fmt`/`sci` or `String(format:)`), anything else
 /// by its description.
-public func __workbookValue<T>(_ index: Int, _ token: String, _ expression: () -> T) {
-    let value = expression()
+public func __workbookValue<T>(_ index: Int, _ token: String, _ value: T) {
     emit(OutputProtocol.valueBegin + " \(index) \(token)")
     print(value as? String ?? String(describing: value), terminator: "")
     emit(OutputProtocol.valueEnd)

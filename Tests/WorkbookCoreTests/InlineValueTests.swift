@@ -159,6 +159,26 @@ import Testing
             && $0.message.contains("pl") }, "\(broken.errors)")
     }
 
+    /// A closure around the expression compiled a name declared by a later snippet and read it as zero.
+    @Test func aNameALaterSnippetDeclaresIsACompileErrorNotZero() throws {
+        let book = try TestBook(["01-growth.md": Self.chapter + "Later: <!--= fmt(later, 1) -->2.5<!--/-->.\n\n"
+                                    + "```swift {#later}\nlet later = 2.5\n```\n"])
+        defer { book.remove() }
+        let check = book.run(.check)
+        #expect(check.errors.map(\.description) == ["Chapters/01-growth.md:8:31: error: [parse] `later` is declared by snippet "
+            + "'later' (line 10), below this value; a value sees only the snippets above it (Swift would read the name "
+            + "uninitialised, as zero): move the value below that snippet, or the declaration above the value"], "\(check.errors)")
+        #expect(InlineValueScanner.identifiers(in: "fmt(x.count, 2) + y.first!.z + \"s\"") == ["fmt", "x", "y", "s"])
+        #expect(InlineValueScanner.topLevelNames("let a = 1\n  let b = 2\nvar (c, d: Int) = (1, 2)\nfunc e() {}") == ["a", "c", "d", "e"])
+    }
+
+    @Test func aDollarInAnExpressionIsNotMath() throws {
+        let book = try TestBook(["01-growth.md": Self.chapter
+                                    + "Both: <!--= ppl.map { fmt($0, 1) }.joined(separator: \", \") -->1.9, 16.3<!--/--> and <!--= fmt(ppl[0], 1) -->1.9<!--/-->.\n"])
+        defer { book.remove() }
+        #expect(book.run(.check).errors.isEmpty)
+    }
+
     @Test func aSnippetCannotForgeAValueRecord() throws {
         let forged = Self.chapter.replacingOccurrences(of: "let ppl = [1.9412, 16.281]",
                                                         with: "let ppl = [1.9412, 16.281]\n__workbookValue(0, \"\") { \"1.94\" }")

@@ -36,14 +36,15 @@ public enum ProgramGenerator {
             let location = "#sourceLocation(file: \(swiftStringLiteral(chapter.path)), line: \(snippet.codeStartLine))"
             if snippet.runs {
                 out += "__workbookSnippet(\(index), \(token))\n\(location)\n\(snippet.source)\n#sourceLocation()\n"
-                // The inline values below this snippet (and above the next one that runs). Each expression stands on
-                // a line of its own (in a closure: `#sourceLocation` may only stand between statements), indented to its
-                // column in the chapter, so a compiler error names line and column.
+                // The inline values below this snippet (and above the next one that runs), each a statement of its own:
+                // a closure would compile a name that a later snippet declares, and read it uninitialised (zero).
+                // The expression is indented to its column in the chapter, so a compiler error names line and column.
                 for (number, value) in chapter.values.enumerated() where value.after == index {
-                    out += "__workbookValue(\(number), \(token)) {\n"
-                        + "#sourceLocation(file: \(swiftStringLiteral(chapter.path)), line: \(value.line))\n"
-                        + String(repeating: " ", count: value.expressionColumn - 1) + value.expression
-                        + "\n#sourceLocation()\n}\n"
+                    let name = "__workbookValue\(number)"
+                    let declaration = "let \(name) = "
+                    out += "#sourceLocation(file: \(swiftStringLiteral(chapter.path)), line: \(value.line))\n"
+                        + String(repeating: " ", count: max(0, value.expressionColumn - 1 - declaration.count)) + declaration
+                        + value.expression + "\n#sourceLocation()\n__workbookValue(\(number), \(token), \(name))\n"
                 }
             } else {
                 out += "func __workbookNeverRun\(index)() {\n\(location)\n\(snippet.source)\n#sourceLocation()\n}\n"

@@ -47,7 +47,7 @@ enum InlineValueScanner {
                     fail(number, column, message)
                 case .success(let expression, let expressionColumn, let open, let start, let end):
                     let column = String(decoding: Array(line.utf8).prefix(start), as: UTF8.self).count + 1
-                    if insideMath(line, before: start) {
+                    if insideMath(line, before: open) {
                         fail(number, column, "an inline value inside $…$ math is read as TeX and never evaluated; put it outside "
                             + "the dollars")
                         continue
@@ -57,6 +57,12 @@ enum InlineValueScanner {
                             + "comes before this line; move the value below one, or add a snippet above it")
                         continue
                     }
+                    if let (name, snippet) = declaredBelow(expression, at: number, snippets: snippets) {
+                        fail(number, column, "`\(name)` is declared by snippet '\(snippet.id)' (line \(snippet.fenceStart)), below this "
+                            + "value; a value sees only the snippets above it (Swift would read the name uninitialised, as zero): "
+                            + "move the value below that snippet, or the declaration above the value")
+                        continue
+                    }
                     let recorded = String(decoding: Array(line.utf8)[start..<end], as: UTF8.self)
                     values.append(InlineValue(expression: expression, recorded: recorded, line: number, column: column,
                                               expressionColumn: expressionColumn, open: open, start: start, end: end, after: after))
@@ -64,6 +70,51 @@ enum InlineValueScanner {
             }
         }
         return values
+    }
+
+    /// A name the expression uses that only a snippet below the value declares at its top level. Swift compiles
+    /// such a use in top-level code and reads the global before its declaration ran (zero), so the tool says it.
+    static func declaredBelow(_ expression: String, at line: Int, snippets: [Snippet]) -> (String, Snippet)? {
+        let above = Set(snippets.filter { $0.fenceEnd < line }.flatMap { topLevelNames($0.source) })
+        let used = identifiers(in: expression)
+        for snippet in snippets where snippet.fenceStart > line {
+            if let name = topLevelNames(snippet.source).first(where: { used.contains($0) && !above.contains($0) }) {
+                return (name, snippet)
+            }
+        }
+        return nil
+    }
+
+    /// Names a snippet declares at its top level (unindented `let`, `var`, `func`, type declarations; tuple
+    /// patterns `let (a, b)` included).
+    static func topLevelNames(_ source: String) -> [String] {
+        let keywords = ["let ", "var ", "func ", "struct ", "class ", "enum ", "actor ", "typealias ", "protocol "]
+        return source.split(separator: "\n").flatMap { line -> [String] in
+            guard let keyword = keywords.first(where: { line.hasPrefix($0) }) else { return [] }
+            let rest = line.dropFirst(keyword.count)
+            if rest.hasPrefix("(") {
+                return rest.dropFirst().prefix { $0 != ")" }.split(separator: ",").compactMap {
+                    identifiers(in: String($0.split(separator: ":").first ?? "")).first
+                }
+            }
+            return identifiers(in: String(rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" })).prefix(1).map { $0 }
+        }
+    }
+
+    /// The identifiers of an expression that are not member names (`x` in `x.count`, not `count`).
+    static func identifiers(in text: String) -> [String] {
+        var names: [String] = [], current = "", isMember = false, previous: Character = " "
+        for character in text + " " {
+            if character.isLetter || character == "_" || (!current.isEmpty && character.isNumber) {
+                if current.isEmpty { isMember = previous == "." }
+                current.append(character)
+            } else if !current.isEmpty {
+                if !isMember { names.append(current) }
+                current = ""
+            }
+            previous = character
+        }
+        return names
     }
 
     enum Found {
@@ -145,11 +196,16 @@ enum InlineValueScanner {
         return nil
     }
 
-    /// An odd number of unescaped `$` before the offset: the value sits inside inline math. (A literal dollar
-    /// before a value is written `\$`, as pandoc's math reader wants anyway.)
+    /// An odd number of unescaped `$` in the prose before the offset: the value sits inside inline math. Earlier
+    /// values on the line do not count (a `$0` in an expression, a "$5" as a value). A literal dollar before a
+    /// value is written `\$`, as pandoc's math reader wants anyway.
     static func insideMath(_ line: String, before offset: Int) -> Bool {
+        var bytes = Array(line.utf8.prefix(offset))
+        for case .success(_, _, let open, _, let end) in scan(String(decoding: bytes, as: UTF8.self)).reversed() {
+            bytes.removeSubrange(open..<min(bytes.count, end + closing.utf8.count))
+        }
         var count = 0, escaped = false
-        for byte in line.utf8.prefix(offset) {
+        for byte in bytes {
             if byte == UInt8(ascii: "$") && !escaped { count += 1 }
             escaped = byte == UInt8(ascii: "\\") && !escaped
         }
