@@ -168,7 +168,7 @@ import Testing
         #expect(check.errors.map(\.description) == ["Chapters/01-growth.md:8:31: error: [parse] `later` is declared by snippet "
             + "'later' (line 10), below this value; a value sees only the snippets above it (Swift would read the name "
             + "uninitialised, as zero): move the value below that snippet, or the declaration above the value"], "\(check.errors)")
-        #expect(InlineValueScanner.identifiers(in: "fmt(x.count, 2) + y.first!.z + \"s\"") == ["fmt", "x", "y", "s"])
+        #expect(InlineValueScanner.identifiers(in: "fmt(x.count, 2) + y.first!.z + \"s\\(w + f(v)) t\" + u") == ["fmt", "x", "y", "w", "f", "v", "u"])
         #expect(InlineValueScanner.topLevelNames("let a = 1\n  let b = 2\nvar (c, d: Int) = (1, 2)\nfunc e() {}") == ["a", "c", "d", "e"])
     }
 

@@ -101,16 +101,36 @@ enum InlineValueScanner {
         }
     }
 
-    /// The identifiers of an expression that are not member names (`x` in `x.count`, not `count`).
+    /// The identifiers of an expression that are not member names (`x` in `x.count`, not `count`) and not text
+    /// in a string literal (`"phi-3.5"`), interpolations (`"\\(x)"`) included.
     static func identifiers(in text: String) -> [String] {
         var names: [String] = [], current = "", isMember = false, previous: Character = " "
+        // Each level: true inside a string literal's text, false in code (the outermost, or an interpolation).
+        var levels = [false], depth: [Int] = [0]
+        var escaped = false
         for character in text + " " {
+            if levels.last! {
+                if escaped { escaped = false; if character == "(" { levels.append(false); depth.append(0) }; continue }
+                if character == "\\" { escaped = true } else if character == "\"" { levels.removeLast(); depth.removeLast() }
+                previous = character
+                continue
+            }
             if character.isLetter || character == "_" || (!current.isEmpty && character.isNumber) {
                 if current.isEmpty { isMember = previous == "." }
                 current.append(character)
-            } else if !current.isEmpty {
+                previous = character
+                continue
+            }
+            if !current.isEmpty {
                 if !isMember { names.append(current) }
                 current = ""
+            }
+            switch character {
+            case "\"": levels.append(true); depth.append(0)
+            case "(": depth[depth.count - 1] += 1
+            case ")" where levels.count > 1 && depth.last! == 0: levels.removeLast(); depth.removeLast()    // ends an interpolation
+            case ")": depth[depth.count - 1] -= 1
+            default: break
             }
             previous = character
         }
