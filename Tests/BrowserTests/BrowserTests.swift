@@ -164,8 +164,11 @@ struct BrowserTests {
             let svgs = DOM.matches(#"<svg class="chart-svg"[^>]*>\s*<title id="([^"]+)">"#, in: loaded.dom)
             figures += svgs.count
             #expect(DOM.matches(#"<svg class="chart-svg"[^>]*role="img""#, in: loaded.dom).count == svgs.count, "\(page): a chart without role=img")
-            for number in 1...max(1, svgs.count) where !svgs.isEmpty {
-                #expect(loaded.dom.contains("id=\"figure-\(number)\""), "\(page): figure \(number) has no anchor")
+            // Each figure's anchor is its label (fig-ID), and its caption links there.
+            for match in svgs {
+                let label = String(match[1].dropLast("-title".count))
+                #expect(loaded.dom.contains("<figure class=\"chart\" id=\"\(label)\">") && loaded.dom.contains("href=\"#\(label)\""),
+                        "\(page): figure \(label) has no anchor")
             }
         }
         #expect(figures >= 10, "the course has \(figures) SVG figures")

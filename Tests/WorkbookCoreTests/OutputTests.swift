@@ -36,10 +36,10 @@ import Testing
     /// A figure reaches pandoc as one HTML block (no blank line inside, so Markdown does not cut it), its SVG drawn
     /// from the chart with the page's word for "figure".
     @Test func weaverWritesTheFigureAsOneHTMLBlock() {
-        let lines = Weaver.figure(Self.chart, number: 2, word: "图")
-        #expect(lines.first == "<figure class=\"chart\" id=\"figure-2\">" && lines.last == "</figure>")
+        let lines = Weaver.figure(Self.chart, label: "fig-decay", number: 2, word: "图")
+        #expect(lines.first == "<figure class=\"chart\" id=\"fig-decay\">" && lines.last == "</figure>")
         #expect(!lines.contains { $0.trimmingCharacters(in: .whitespaces).isEmpty })
-        #expect(lines[1].hasPrefix("<svg") && lines[1].contains("<title id=\"figure-2-title\">图 2: a &quot;title&quot;</title>"))
+        #expect(lines[1].hasPrefix("<svg") && lines[1].contains("<title id=\"fig-decay-title\">图 2: a &quot;title&quot;</title>"))
     }
 
     /// The SVG's numbers are written without Foundation's formatter (it was most of a warm rebuild).

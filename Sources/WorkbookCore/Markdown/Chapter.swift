@@ -14,6 +14,8 @@ public struct Chapter: Sendable, Equatable {
     public var regions: [OutputRegion]
     /// `<!--= EXPRESSION -->VALUE<!--/-->` in the prose, in chapter order (`InlineValueScanner`).
     public var values: [InlineValue] = []
+    /// `[Figure 3](#fig-ID)` links to the figures and tables its snippets make (`CrossReference`).
+    public var references: [CrossReference] = []
 
     /// True for a chapter with Windows line ends; what the tool writes into it ends lines the same way.
     public var usesCRLF: Bool { text.utf8.contains(13) && text.contains("\r\n") }

@@ -141,10 +141,11 @@ public struct ChapterParser {
             }
         }
 
-        // Inline values, in the prose only: code blocks show code, output regions hold what the tool writes.
+        // Inline values and cross-references, in the prose only: code blocks show code, output regions hold what the tool writes.
         var notProse = Set<Int>()
         for block in blocks.codeBlocks { notProse.formUnion(block.startLine...max(block.startLine, block.endLine)) }
         for region in regions { notProse.formUnion(region.startMarker...region.endMarker) }
+        let references = CrossReferenceScanner.references(lines: lines, skipped: notProse, codeSpans: blocks.codeSpans)
         let values = InlineValueScanner.values(lines: lines, skipped: notProse, codeSpans: blocks.codeSpans, snippets: snippets) { line, column, message in
             errors.append(WorkbookError(.parse, file: path, line: line, column: column, message))
         }
@@ -154,7 +155,7 @@ public struct ChapterParser {
         let title = (blocks.headings.first { $0.level == 1 }?.text ?? Self.name(of: path)).replacingOccurrences(of: "$", with: "")
         return (Chapter(path: path, name: Self.name(of: path), text: text, title: title,
                         summary: Self.summary(blocks.paragraphs.first.map { Array(lines[($0.lowerBound - 1)..<min($0.upperBound, lines.count)]) } ?? []),
-                        snippets: snippets, regions: regions, values: values), [])
+                        snippets: snippets, regions: regions, values: values, references: references), [])
     }
 
     /// The first paragraph's Markdown on one line (math and links kept: pandoc renders it on the landing page).

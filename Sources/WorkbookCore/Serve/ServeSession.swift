@@ -133,7 +133,7 @@ public final class ServeSession: @unchecked Sendable {
         guard !stopping else { lock.unlock(); return }
         var next = state.current
         next.errors = report.errors.map(\.description)
-        next.warnings = report.succeeded ? report.warnings.map(\.warningDescription) : next.warnings
+        next.warnings = report.succeeded ? report.warnings.map(\.description) : next.warnings
         let siteChanged = site.map { $0 != lastSite } ?? false
         if let site { lastSite = site }
         let changed = siteChanged || next.errors != state.current.errors || next.warnings != state.current.warnings
@@ -146,7 +146,7 @@ public final class ServeSession: @unchecked Sendable {
         if changed { events.publish(next.generation) }
         let time = String(format: "%.2f s", seconds)
         if report.succeeded {
-            for warning in report.warnings { options.log(warning.warningDescription) }
+            for warning in report.warnings { options.log(warning.description) }
             options.log("built in \(time): \(report.compiled) chapter\(report.compiled == 1 ? "" : "s") compiled, "
                 + "\(report.pagesRendered) page\(report.pagesRendered == 1 ? "" : "s") rendered"
                 + (report.warnings.isEmpty ? "" : ", \(report.warnings.count) output\(report.warnings.count == 1 ? "" : "s") not yet recorded")
@@ -164,13 +164,5 @@ public final class ServeSession: @unchecked Sendable {
         var files: [String: Data] = [:]
         for url in RuntimeBuilder.files(under: folder) { files[url.path] = try? Data(contentsOf: url) }
         return files
-    }
-}
-
-extension WorkbookError {
-    /// The same line as an error's, as a warning (`Chapters/x.md:12: warning: [check] …`).
-    public var warningDescription: String {
-        guard let range = description.range(of: "error: [") else { return description }
-        return description.replacingCharacters(in: range, with: "warning: [")
     }
 }

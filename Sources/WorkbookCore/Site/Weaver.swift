@@ -15,18 +15,19 @@ public enum Weaver {
     ///   - marksValues: mark inline values whose fresh text the chapter does not record yet (preview mode).
     public static func markdown(for chapter: Chapter, outputs: [SnippetOutput], strings: UIStrings = .english,
                                 unrecorded: Set<String> = [], marksValues: Bool = false) -> String {
-        var lines = valuesWoven(chapter, outputs: outputs, strings: strings, marks: marksValues)
-        // (first 0-based line, how many lines, what replaces them); count 0 inserts.
-        var edits: [(start: Int, count: Int, replacement: [String])] = []
-        var figureIndex = 0
+        let lines = TextLines.split(chapter.text)
+        var edits = ChapterEdits()
+        addValues(of: chapter, outputs: outputs, strings: strings, marks: marksValues, to: &edits)
+        let targets = chapter.referenceTargets(outputs)
+        var nextTarget = 0
         for (snippet, output) in zip(chapter.snippets, outputs) {
             if snippet.options.contains(.hide) {
-                edits.append((snippet.fenceStart - 1, snippet.fenceEnd - snippet.fenceStart + 1, []))
+                edits.replace(lines: snippet.fenceStart...snippet.fenceEnd, with: [])
             } else {
                 let opening = lines[snippet.fenceStart - 1]
                 let fence = String(opening.drop { $0 != "`" && $0 != "~" }.prefix { $0 == "`" || $0 == "~" })
                 let container = String(opening.prefix { $0 != "`" && $0 != "~" })    // "- " in a list, "> " in a quote
-                edits.append((snippet.fenceStart - 1, 1, [container + fence + "swift"]))
+                edits.replace(lines: snippet.fenceStart...snippet.fenceStart, with: [container + fence + "swift"])
             }
             var replacement: [String] = []
             if snippet.showsOutput && !output.isEmpty {
@@ -34,11 +35,17 @@ public enum Weaver {
                 for segment in output.segments {
                     switch segment {
                     case .figure(let chart, ascii: let ascii):
-                        figureIndex += 1
-                        replacement += figure(chart, number: figureIndex, word: strings.figure) + ["", "<details class=\"ascii\">",
-                                        "<summary>\(strings.textVersionOfFigure) \(figureIndex)</summary>", ""]
+                        let target = targets[nextTarget]
+                        nextTarget += 1
+                        replacement += figure(chart, label: target.label, number: target.number, word: strings.figure)
+                            + ["", "<details class=\"ascii\">", "<summary>\(strings.textVersionOfFigure) \(target.number)</summary>", ""]
                         replacement += RegionRenderer.lines(for: SnippetOutput(segments: [.text(ascii)])) + ["", "</details>", ""]
-                    case .text, .markdown:
+                    case .markdown:
+                        let target = targets[nextTarget]
+                        nextTarget += 1
+                        replacement += tableCaption(label: target.label, number: target.number, word: strings.table)
+                            + RegionRenderer.lines(for: SnippetOutput(segments: [segment])) + [""]
+                    case .text:
                         replacement += RegionRenderer.lines(for: SnippetOutput(segments: [segment])) + [""]
                     }
                 }
@@ -46,44 +53,44 @@ public enum Weaver {
                 replacement = ContainerIndent.indent(replacement, with: ContainerIndent.prefix(ofFenceLine: lines[snippet.fenceStart - 1]))
             }
             if let region = chapter.region(for: snippet) {
-                edits.append((region.startMarker - 1, region.endMarker - region.startMarker + 1, replacement))
+                edits.replace(lines: region.startMarker...region.endMarker, with: replacement)
             } else if !replacement.isEmpty {
-                edits.append((snippet.fenceEnd, 0, [""] + replacement))
+                edits.insert([""] + replacement, before: snippet.fenceEnd + 1)
             }
         }
-        for edit in edits.sorted(by: { $0.start > $1.start }) {
-            lines.replaceSubrange(edit.start..<(edit.start + edit.count), with: edit.replacement)
-        }
         // `NN-name.md` links become `.html` in pandoc (the theme's chapter-links.lua), on Link nodes only.
-        return lines.joined(separator: "\n")
+        return edits.applied(to: chapter.text, crlf: false)
     }
 
-    /// The chapter's lines with each inline value's comments dropped and its fresh text in their place (the
-    /// recorded text where the run has none). A fresh text the chapter does not record yet (preview) is marked,
-    /// in words as well as colour, like an unrecorded output.
-    static func valuesWoven(_ chapter: Chapter, outputs: [SnippetOutput], strings: UIStrings, marks: Bool) -> [String] {
-        var lines = TextLines.split(chapter.text)
-        let woven = zip(chapter.values, chapter.freshValues(outputs)).map { value, fresh -> (InlineValue, String) in
-            guard let fresh, fresh != value.recorded, InlineValueScanner.canRecord(fresh) else { return (value, value.recorded) }
-            guard marks else { return (value, fresh) }
-            return (value, "<mark class=\"unrecorded-value\" title=\"\(escape(strings.valueNotRecorded(value.recorded)))\">\(fresh)</mark>")
+    /// Each inline value's comments dropped and its fresh text in their place (the recorded text where the run has
+    /// none). In preview, a fresh text the chapter does not record yet is marked, in words as well as colour, like
+    /// an unrecorded output.
+    static func addValues(of chapter: Chapter, outputs: [SnippetOutput], strings: UIStrings, marks: Bool, to edits: inout ChapterEdits) {
+        for (value, fresh) in zip(chapter.values, chapter.freshValues(outputs)) {
+            var text = value.recorded
+            if let fresh, fresh != value.recorded, InlineValueScanner.canRecord(fresh) {
+                text = marks ? "<mark class=\"unrecorded-value\" title=\"\(escape(strings.valueNotRecorded(value.recorded)))\">\(fresh)</mark>" : fresh
+            }
+            edits.replace(line: value.line, bytes: value.open..<(value.end + InlineValueScanner.closing.utf8.count), with: text)
         }
-        for (line, group) in Dictionary(grouping: woven, by: { $0.0.line }) {
-            lines[line - 1] = InlineValueScanner.replacing(lines[line - 1], group.map {
-                ($0.0.open, $0.0.end + InlineValueScanner.closing.utf8.count, $0.1)
-            })
-        }
-        return lines
+    }
+
+    /// A table's number above it, linking to itself: what `[Table 2](#tbl-ID)` in the prose points at. One HTML
+    /// line and a blank one, so the table below stays Markdown.
+    static func tableCaption(label: String, number: Int, word: String) -> [String] {
+        ["<p class=\"table-caption\" id=\"\(escape(label))\"><a href=\"#\(escape(label))\">\(word) \(number)</a></p>", ""]
     }
 
     /// Figure `number` of a page as the lines of one HTML block: the chart's SVG and a caption linking to itself.
+    /// Its id is its label (`fig-ID`), which prose links to and which stays while numbers move.
     /// No line is blank (Markdown would end the HTML block there), so pandoc passes it through whole.
-    static func figure(_ chart: Chart, number: Int, word: String) -> [String] {
+    static func figure(_ chart: Chart, label: String, number: Int, word: String) -> [String] {
         let title = chart.title.isEmpty ? "\(word) \(number)" : chart.title
+        let id = escape(label)
         func oneLine(_ text: String) -> String { text.split(whereSeparator: \.isNewline).joined(separator: " ") }
-        return ["<figure class=\"chart\" id=\"figure-\(number)\">",
-                oneLine(chart.svg(id: "figure-\(number)", title: "\(word) \(number): \(title)")),
-                "<figcaption><a href=\"#figure-\(number)\">\(word) \(number).</a> \(oneLine(escape(title)))</figcaption>",
+        return ["<figure class=\"chart\" id=\"\(id)\">",
+                oneLine(chart.svg(id: id, title: "\(word) \(number): \(title)")),
+                "<figcaption><a href=\"#\(id)\">\(word) \(number).</a> \(oneLine(escape(title)))</figcaption>",
                 "</figure>"]
     }
 

@@ -8,26 +8,32 @@ struct CheckStage: BuildStage {
     var name: WorkbookError.Stage { .check }
 
     func run(_ build: inout BuildState) throws -> String {
+        let book = try build.required(build.book, from: .load)
+        let strings = UIStrings.forLanguage(book.config.language)
         var drifted = 0
+        var outputs: [String: [SnippetOutput]] = [:]
         for run in build.runs where run.completed {
+            outputs[run.chapter.path] = run.outputs
+            guard preview || build.selected.contains(run.chapter.path) else { continue }
+            let drift = OutputChecker.drift(in: run.chapter, outputs: run.outputs)
+                + CrossReferenceCheck.errors(in: run.chapter, outputs: run.outputs, strings: strings)
+            drifted += drift.count
             if preview {
-                let drift = OutputChecker.drift(in: run.chapter, outputs: run.outputs)
-                build.report.warnings += drift
-                drifted += drift.count
+                build.report.warnings += drift.map(\.asWarning)
                 build.unrecorded[run.chapter.path] = PreviewMarks.unrecorded(in: run.chapter, outputs: run.outputs)
-            } else if build.selected.contains(run.chapter.path) {
-                let drift = OutputChecker.drift(in: run.chapter, outputs: run.outputs)
+            } else {
                 build.report.errors += drift
-                drifted += drift.count
             }
         }
         for edition in build.translations {
+            let translatedStrings = UIStrings.forLanguage(edition.translation.language)
             for source in build.chapters where build.selected.contains(source.path) {
                 guard let translated = edition.chapters[source.name] else { continue }
                 let mismatches = TranslationCheck.errors(source: source, translation: translated)
+                    + (outputs[source.path].map { CrossReferenceCheck.errors(in: translated, outputs: $0, strings: translatedStrings) } ?? [])
                 if preview {
                     // While an author edits the source, its translations lag behind until `fix`: shown, not failing.
-                    build.report.warnings += mismatches.map { var warning = $0; warning.severity = .warning; return warning }
+                    build.report.warnings += mismatches.map(\.asWarning)
                 } else {
                     build.report.errors += mismatches
                 }

@@ -26,6 +26,13 @@ public struct WorkbookError: Error, Sendable, Equatable, CustomStringConvertible
         self.message = message
     }
 
+    /// The same problem, reported as a warning (preview shows drift without failing).
+    public var asWarning: WorkbookError {
+        var warning = self
+        warning.severity = .warning
+        return warning
+    }
+
     public var description: String {
         var location = ""
         if let file {

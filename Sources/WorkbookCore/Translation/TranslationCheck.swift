@@ -136,21 +136,23 @@ public enum TranslationCheck {
 
 /// `workbook fix` and `workbook translations --accept` on a translated chapter.
 public enum TranslationFixer {
-    /// The translation with every snippet block (fence through output region) replaced by the source's.
-    public static func fixedText(source: Chapter, translation: Chapter) throws -> String {
+    /// The translation with every snippet block (fence through output region) replaced by the source's, each of its
+    /// inline values given the source's text, and each cross-reference the number its target has (in the
+    /// translation's words).
+    public static func fixedText(source: Chapter, translation: Chapter, outputs: [SnippetOutput]? = nil,
+                                 strings: UIStrings = .english) throws -> String {
         guard source.snippets.count == translation.snippets.count else {
             throw TranslationCheck.structureError(source: source, translation: translation)
         }
+        var edits = ChapterEdits()
+        OutputFixer.addValues(valueTexts(source: source, translation: translation), of: translation, to: &edits)
+        if let outputs { OutputFixer.addReferences(translation.referenceTexts(outputs, strings: strings), of: translation, to: &edits) }
         let sourceLines = TextLines.split(source.text).map(TextLines.content)
-        // The source's value texts first (values never span lines, so the snippet blocks' lines stay valid).
-        var lines = OutputFixer.valuesReplaced(in: translation, by: valueTexts(source: source, translation: translation))
-        let ending = translation.usesCRLF ? "\r" : ""
-        for (original, copy) in zip(source.snippets, translation.snippets).reversed() {
+        for (original, copy) in zip(source.snippets, translation.snippets) {
             let end = translation.region(for: copy).map { max($0.endMarker, copy.fenceEnd) } ?? copy.fenceEnd
-            let replacement = TranslationCheck.block(of: original, in: source, lines: sourceLines).map { $0 + ending }
-            lines.replaceSubrange((copy.fenceStart - 1)..<end, with: replacement)
+            edits.replace(lines: copy.fenceStart...end, with: Array(TranslationCheck.block(of: original, in: source, lines: sourceLines)))
         }
-        return lines.joined(separator: "\n")
+        return edits.applied(to: translation.text, crlf: translation.usesCRLF)
     }
 
     /// The source's recorded text for each of the translation's values (nil for an expression the source does not
@@ -167,18 +169,15 @@ public enum TranslationFixer {
         guard sourceSections.count == translatedSections.count else {
             throw WorkbookError(.check, file: translation.path, line: 1, TranslationCheck.status(source: source, translation: translation).mismatch ?? "sections differ")
         }
-        var lines = TextLines.split(translation.text)
-        let ending = translation.usesCRLF ? "\r" : ""
-        for (original, copy) in zip(sourceSections, translatedSections).reversed() {
-            let marker = ProseSection.marker(original.proseHash) + ending
+        var edits = ChapterEdits()
+        for (original, copy) in zip(sourceSections, translatedSections) {
+            let marker = ProseSection.marker(original.proseHash)
             if let line = copy.markerLine {
-                lines[line - 1] = marker
-            } else if copy.heading.isEmpty {
-                lines.insert(marker, at: 0)
+                edits.replace(lines: line...line, with: [marker])
             } else {
-                lines.insert(marker, at: copy.line)    // right after the heading line
+                edits.insert([marker], before: copy.heading.isEmpty ? 1 : copy.line + 1)    // right after the heading line
             }
         }
-        return lines.joined(separator: "\n")
+        return edits.applied(to: translation.text, crlf: translation.usesCRLF)
     }
 }

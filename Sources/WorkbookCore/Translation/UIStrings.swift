@@ -10,6 +10,7 @@ public struct UIStrings: Sendable, Equatable {
     public var onThisPage: String
     public var previousAndNext: String
     public var figure: String
+    public var table: String
     public var textVersionOfFigure: String
     public var chapterOf: @Sendable (Int, Int) -> String
     public var chapterCount: @Sendable (Int) -> String
@@ -23,6 +24,11 @@ public struct UIStrings: Sendable, Equatable {
 
     public static func == (a: UIStrings, b: UIStrings) -> Bool { a.languageName == b.languageName }
 
+    /// How prose names a figure or table: "Figure 3", "图 3".
+    public func reference(_ kind: ReferenceTarget.Kind, _ number: Int) -> String {
+        "\(kind == .figure ? figure : table) \(number)"
+    }
+
     public static func forLanguage(_ tag: String) -> UIStrings {
         tag.lowercased().hasPrefix("zh") ? chinese : english
     }
@@ -30,7 +36,7 @@ public struct UIStrings: Sendable, Equatable {
     public static let english = UIStrings(
         languageName: "English", skipToContent: "Skip to content", chapters: "Chapters", searchLabel: "Search this book",
         searchPlaceholder: "Search", searchNone: "No section mentions", onThisPage: "On this page",
-        previousAndNext: "Previous and next chapter", figure: "Figure", textVersionOfFigure: "Text version of figure",
+        previousAndNext: "Previous and next chapter", figure: "Figure", table: "Table", textVersionOfFigure: "Text version of figure",
         chapterOf: { "Chapter \($0) of \($1)" }, chapterCount: { "\($0) chapters" },
         untranslated: "This chapter is not translated yet; the English text follows.",
         valueNotRecorded: { "Not yet recorded: the chapter says '\($0)'; workbook fix records this fresh value." },
@@ -44,7 +50,7 @@ public struct UIStrings: Sendable, Equatable {
     public static let chinese = UIStrings(
         languageName: "中文", skipToContent: "跳到正文", chapters: "章节", searchLabel: "搜索本书",
         searchPlaceholder: "搜索", searchNone: "没有章节提到", onThisPage: "本页内容",
-        previousAndNext: "上一章与下一章", figure: "图", textVersionOfFigure: "文字版：图",
+        previousAndNext: "上一章与下一章", figure: "图", table: "表", textVersionOfFigure: "文字版：图",
         chapterOf: { "第 \($0) 章，共 \($1) 章" }, chapterCount: { "共 \($0) 章" },
         untranslated: "本章尚未翻译，以下是英文原文。",
         valueNotRecorded: { "尚未记录：章节中写的是“\($0)”；workbook fix 会记录这个新算出的值。" },

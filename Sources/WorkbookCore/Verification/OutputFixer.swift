@@ -1,57 +1,55 @@
-/// For the `fix` stage (`FixStage`): splice fresh outputs into the chapter's original text, by line.
+/// For the `fix` stage (`FixStage`): the fresh outputs, inline values and reference texts written into the
+/// chapter's text, as one list of edits (`ChapterEdits`).
 ///
 /// Only the lines between output markers are replaced (or a region is added right after its snippet's closing
-/// fence, or removed when a snippet no longer prints). Every other byte — prose, math, snippet code, trailing
-/// newline — stays exactly as it was, so a second `fix` changes nothing.
+/// fence, or removed when a snippet no longer prints), and only the text between a value's comments or inside a
+/// reference's brackets. Every other byte — prose, math, snippet code, trailing newline — stays exactly as it
+/// was, so a second `fix` changes nothing.
 public enum OutputFixer {
-    public static func fixedText(_ chapter: Chapter, outputs: [SnippetOutput]) -> String {
-        var lines = valuesFixed(chapter, outputs: outputs)
-        // In a CRLF chapter the lines the tool writes end in CRLF too.
-        let ending = chapter.usesCRLF ? "\r" : ""
-        func regionLines(_ output: SnippetOutput, _ prefix: String) -> [String] {
-            ContainerIndent.indent(RegionRenderer.lines(for: output), with: prefix).map { $0 + ending }
-        }
-        // Bottom-up, so earlier line numbers stay valid while later ones change.
-        let edits = zip(chapter.snippets, outputs).sorted { $0.0.fenceStart > $1.0.fenceStart }
-        for (snippet, output) in edits {
+    /// - Parameter strings: the chapter's language (the words of its cross-references).
+    public static func fixedText(_ chapter: Chapter, outputs: [SnippetOutput], strings: UIStrings = .english) -> String {
+        var edits = ChapterEdits()
+        addValues(chapter.freshValues(outputs), of: chapter, to: &edits)
+        addReferences(chapter.referenceTexts(outputs, strings: strings), of: chapter, to: &edits)
+        let lines = TextLines.split(chapter.text)
+        for (snippet, output) in zip(chapter.snippets, outputs) {
             let region = chapter.region(for: snippet)
             let wanted = snippet.showsOutput && snippet.hasExplicitID && !output.isEmpty
             let prefix = ContainerIndent.prefix(ofFenceLine: lines[snippet.fenceStart - 1])
+            let fresh = ContainerIndent.indent(RegionRenderer.lines(for: output), with: prefix)
             switch (region, wanted) {
             case (let region?, true):
-                lines.replaceSubrange(region.startMarker..<(region.endMarker - 1), with: regionLines(output, prefix))
+                if region.endMarker > region.startMarker + 1 {
+                    edits.replace(lines: (region.startMarker + 1)...(region.endMarker - 1), with: fresh)
+                } else {
+                    edits.insert(fresh, before: region.endMarker)
+                }
             case (let region?, false):
-                lines.removeSubrange((region.startMarker - 1)..<region.endMarker)
+                edits.replace(lines: region.startMarker...region.endMarker, with: [])
             case (nil, true):
-                lines.insert(contentsOf: ["\(prefix)<!-- output: \(snippet.id) -->\(ending)"] + regionLines(output, prefix)
-                                 + ["\(prefix)<!-- end output -->\(ending)"],
-                             at: snippet.fenceEnd)
+                edits.insert(["\(prefix)<!-- output: \(snippet.id) -->"] + fresh + ["\(prefix)<!-- end output -->"],
+                             before: snippet.fenceEnd + 1)
             case (nil, false):
                 break
             }
         }
-        let fixed = lines.joined(separator: "\n")
-        // A region added after a last line without a newline would leave the file ending in a bare "\r".
-        if chapter.usesCRLF, fixed.utf8.last == 13, chapter.text.utf8.last != 13 { return String(fixed.dropLast()) }
-        return fixed
+        return edits.applied(to: chapter.text, crlf: chapter.usesCRLF)
     }
 
-    /// The chapter's lines with each inline value's text replaced by its fresh one (a value with a line break is
-    /// left for `check` to report). Values never span lines, so every line number stays valid for the regions.
-    static func valuesFixed(_ chapter: Chapter, outputs: [SnippetOutput]) -> [String] {
-        valuesReplaced(in: chapter, by: chapter.freshValues(outputs))
+    /// Value n's text replaced by `texts[n]` where that differs (nil keeps it; a text that cannot stand in a
+    /// sentence is left for `check` to report).
+    static func addValues(_ texts: [String?], of chapter: Chapter, to edits: inout ChapterEdits) {
+        for (value, text) in zip(chapter.values, texts) {
+            guard let text, text != value.recorded, InlineValueScanner.canRecord(text) else { continue }
+            edits.replace(line: value.line, bytes: value.start..<value.end, with: text)
+        }
     }
 
-    /// The chapter's lines with value n's text replaced by `texts[n]` (nil keeps it).
-    static func valuesReplaced(in chapter: Chapter, by texts: [String?]) -> [String] {
-        var lines = TextLines.split(chapter.text)
-        let edits = zip(chapter.values, texts).compactMap { value, text -> (InlineValue, String)? in
-            guard let text, text != value.recorded, InlineValueScanner.canRecord(text) else { return nil }
-            return (value, text)
+    /// Reference n's link text replaced by `texts[n]` where that differs (nil: a dangling label, left as it is).
+    static func addReferences(_ texts: [String?], of chapter: Chapter, to edits: inout ChapterEdits) {
+        for (reference, text) in zip(chapter.references, texts) {
+            guard let text, text != reference.text else { continue }
+            edits.replace(line: reference.line, bytes: reference.start..<reference.end, with: text)
         }
-        for (line, group) in Dictionary(grouping: edits, by: { $0.0.line }) {
-            lines[line - 1] = InlineValueScanner.replacing(lines[line - 1], group.map { ($0.0.start, $0.0.end, $0.1) })
-        }
-        return lines
     }
 }
