@@ -1,6 +1,6 @@
 # The two commands a new user needs:  make site  (build the course)  and  make test  (run every test).
 SWIFT ?= swift
-APT_PACKAGES := pandoc libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config
+APT_PACKAGES := pandoc libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config unzip
 # For the browser tests (skipped with a notice when absent, outside CI) and readable CJK in their screenshots.
 BROWSER_PACKAGES := chromium fonts-wqy-microhei
 BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)

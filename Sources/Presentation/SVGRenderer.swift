@@ -36,8 +36,9 @@ enum SVGRenderer {
         return fixed(v, decimals: decimals)
     }
 
+    /// The namespace makes the same SVG valid inside XHTML (the EPUB edition), where HTML's implied one is missing.
     static func header(id: String, height: Double, title: String, description: String) -> String {
-        "<svg class=\"chart-svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\">"
             + "<title id=\"\(id)-title\">\(xmlEscaped(title))</title><desc id=\"\(id)-desc\">\(xmlEscaped(description))</desc>"
     }
 

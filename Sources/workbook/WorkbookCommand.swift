@@ -67,10 +67,19 @@ struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check every chapter, then render the site (the default).")
     @OptionGroup var common: CommonOptions
     @Flag(help: "Write fresh outputs into the chapters (as `fix` does) instead of failing on drift, then render.") var fix = false
+    @Option(help: "What to write besides the HTML site, comma-separated: epub (an EPUB of each edition, linked from its landing page).")
+    var format: String?
+    func validate() throws {
+        for name in formatNames where OutputFormat(rawValue: name) == nil {
+            throw ValidationError("unknown format '\(name)'; known: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+    var formatNames: [String] { (format ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
     func run() throws {
         Interruption.install()
         var options = common.options(.build)
         options.fixOutputs = fix
+        options.formats = Set(formatNames.compactMap(OutputFormat.init))
         try finish(Workbook.run(options), junit: common.junit)
     }
 }

@@ -161,9 +161,9 @@ struct BrowserTests {
     @Test func figuresAreAccessibleSVG() {
         var figures = 0
         for (page, loaded) in Self.loaded {
-            let svgs = DOM.matches(#"<svg class="chart-svg"[^>]*>\s*<title id="([^"]+)">"#, in: loaded.dom)
+            let svgs = DOM.matches(#"<svg [^>]*class="chart-svg"[^>]*>\s*<title id="([^"]+)">"#, in: loaded.dom)
             figures += svgs.count
-            #expect(DOM.matches(#"<svg class="chart-svg"[^>]*role="img""#, in: loaded.dom).count == svgs.count, "\(page): a chart without role=img")
+            #expect(DOM.matches(#"<svg [^>]*class="chart-svg"[^>]*role="img""#, in: loaded.dom).count == svgs.count, "\(page): a chart without role=img")
             // Each figure's anchor is its label (fig-ID), and its caption links there.
             for match in svgs {
                 let label = String(match[1].dropLast("-title".count))

@@ -37,6 +37,8 @@ public struct BookConfig: Sendable, Equatable {
     public var outputFolder = "site/out"
     public var themeFolder: String?
     public var footer: String?
+    /// What `build` writes besides the HTML site: `["html", "epub"]` adds an EPUB of each edition.
+    public var formats: Set<OutputFormat> = [.html]
     /// nil: every library product of the package.
     public var imports: [String]?
     public var timeout: Double?
@@ -70,6 +72,7 @@ public struct BookConfig: Sendable, Equatable {
         config.outputFolder = try reader.relativePath("book", "output") ?? config.outputFolder
         config.themeFolder = try reader.relativePath("book", "theme")
         config.footer = try reader.string("book", "footer")
+        config.formats = try reader.formats("book", "formats") ?? config.formats
         config.imports = try reader.moduleNames("snippets", "imports")
         config.timeout = try reader.positiveNumber("snippets", "timeout")
         config.translations = try reader.translations(chaptersFolder: config.chaptersFolder, sourceLanguage: config.language)
@@ -88,6 +91,7 @@ public struct BookConfig: Sendable, Equatable {
         # output = "site/out"
         # theme = "theme"        # files in this folder replace the built-in theme's files of the same name
         # footer = ""            # HTML added to every page's footer
+        # formats = ["html"]     # add "epub" for an EPUB of each edition, linked from its landing page
 
         [snippets]
         # Modules every snippet imports, besides the helpers (show, check, Table, Chart). Default: the package's
@@ -151,6 +155,18 @@ private struct KeyReader {
             }
             return name
         }
+    }
+
+    mutating func formats(_ section: String, _ key: String) throws -> Set<OutputFormat>? {
+        guard let value = try value(section, key) else { return nil }
+        let known = OutputFormat.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+        guard let array = value.array else { throw typeError(section, key, "a list of formats, from \(known)") }
+        return Set(try array.map { element in
+            guard let name = element.string, let format = OutputFormat(rawValue: name) else {
+                throw typeError(section, key, "a list of formats, from \(known)")
+            }
+            return format
+        }).union([.html])
     }
 
     mutating func positiveNumber(_ section: String, _ key: String) throws -> Double? {

@@ -8,6 +8,8 @@ public struct SitePublisher: Sendable {
     public var outputDirectory: URL
     /// The book's own footer HTML (book.toml), shown on the landing pages too.
     public var footer: String?
+    /// Set when each edition also gets an EPUB (`book.epub` in its folder).
+    var epub: EpubWriter?
 
     public init(theme: Theme, outputDirectory: URL, footer: String? = nil) {
         self.theme = theme
@@ -22,6 +24,7 @@ public struct SitePublisher: Sendable {
         for edition in editions {
             let folder = edition.path.isEmpty ? staging.url : staging.url.appendingPathComponent(edition.path)
             try write(edition, into: folder, composer: composer, rendered: rendered)
+            try epub?.write(edition, to: folder.appendingPathComponent(EpubWriter.fileName))
         }
         try staging.swapIn()
     }

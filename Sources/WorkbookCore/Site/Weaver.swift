@@ -96,13 +96,17 @@ public enum Weaver {
 
     /// The landing page: the edition's `index.md` (or its title) and the list of chapters, as Markdown, so that
     /// pandoc renders the summaries' math and links like any other text.
-    static func landing(_ markdown: String?, title: String, chapters: [SitePage], heading: String) -> String {
+    /// - Parameter download: the words and file of an offline edition (the EPUB), linked under the chapter list.
+    static func landing(_ markdown: String?, title: String, chapters: [SitePage], heading: String,
+                        download: (words: String, file: String)? = nil) -> String {
         var lines = [markdown ?? "# \(title)\n", "", "## \(heading) {#chapters}", "", "<div class=\"chapter-list\">", ""]
         for (index, page) in chapters.enumerated() {
             lines.append("\(index + 1). [\(page.title)](\(pageURL(page.name)))")
             if !page.summary.isEmpty { lines += ["", "    " + page.summary] }
             lines.append("")
         }
-        return (lines + ["</div>", ""]).joined(separator: "\n")
+        lines += ["</div>", ""]
+        if let download { lines += ["[\(download.words)](\(download.file))", ""] }
+        return lines.joined(separator: "\n")
     }
 }

@@ -33,8 +33,16 @@ public struct BuildOptions: Sendable {
     /// then render: one command, one compile of a changed chapter, from an edit to the updated site.
     public var fixOutputs = false
 
+    /// Formats asked for on the command line (`--format html,epub`), besides book.toml's `formats`.
+    public var formats: Set<OutputFormat> = []
+
     public init(root: URL, mode: Mode) {
         self.root = root
         self.mode = mode
     }
+}
+
+/// What a build writes: the HTML site always; an EPUB of each edition when asked.
+public enum OutputFormat: String, Sendable, CaseIterable, Hashable {
+    case html, epub
 }

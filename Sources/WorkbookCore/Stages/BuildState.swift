@@ -29,6 +29,12 @@ struct BuildState {
 
     init(options: BuildOptions) { self.options = options }
 
+    /// Whether the site gets an EPUB of each edition (`--format epub` or book.toml's `formats`); never in the
+    /// live preview, which rebuilds on every save.
+    func writesEpub(_ book: Book) -> Bool {
+        options.mode != .preview && options.formats.union(book.config.formats).contains(.epub)
+    }
+
     /// A value an earlier stage must have set (the pipeline's order guarantees it; this names the stage if not).
     func required<T>(_ value: T?, from stage: WorkbookError.Stage) throws -> T {
         guard let value else { throw WorkbookError(stage, "internal: stage '\(stage.rawValue)' did not run before this one") }

@@ -11,8 +11,13 @@ struct PublishStage: BuildStage {
         let resources = try build.required(build.resources, from: .runtime)
         let rendered = try build.required(build.rendered, from: .render)
         let site = build.options.outputDirectory ?? book.siteDirectory
-        try SitePublisher(theme: book.theme(resources: resources), outputDirectory: site, footer: book.config.footer)
-            .publish(build.site, rendered: rendered)
+        let theme = book.theme(resources: resources)
+        var publisher = SitePublisher(theme: theme, outputDirectory: site, footer: book.config.footer)
+        if build.writesEpub(book) {
+            publisher.epub = EpubWriter(pandoc: try SiteRenderer.locatePandoc(), renderer: theme.url(EpubWriter.theme),
+                                        scratch: book.cacheDirectory.appendingPathComponent("epub"))
+        }
+        try publisher.publish(build.site, rendered: rendered)
         build.report.sitePath = site.appendingPathComponent("index.html").path
         return site.path
     }

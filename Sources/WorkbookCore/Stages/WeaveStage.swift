@@ -12,6 +12,7 @@ struct WeaveStage: BuildStage {
         let book = try build.required(build.book, from: .load)
         let toolchain = try build.required(build.toolchain, from: .runtime)
         let unrecorded = build.unrecorded
+        let epub = build.writesEpub(book)
         // In preview a fresh value the chapter does not record is marked; with `--fix` it is about to be recorded.
         let marksValues = build.options.mode == .preview && !build.options.fixOutputs
         let runs = build.runs
@@ -29,7 +30,8 @@ struct WeaveStage: BuildStage {
             let strings = UIStrings.forLanguage(language)
             let chapters = pages(strings)
             let landingPage = SitePage(name: "index", title: title, summary: "",
-                                       markdown: Weaver.landing(landing, title: title, chapters: chapters, heading: strings.chapters))
+                                       markdown: Weaver.landing(landing, title: title, chapters: chapters, heading: strings.chapters,
+                                                                download: epub ? (strings.epubDownload, EpubWriter.fileName) : nil))
             return SiteEdition(language: language, path: path, title: title, pages: chapters, landing: landingPage,
                                strings: strings, chaptersFolder: chaptersFolder)
         }

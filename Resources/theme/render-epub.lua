@@ -1,0 +1,104 @@
+-- workbook's EPUB renderer: one edition's woven pages as ONE pandoc document, which pandoc writes as EPUB 3.
+--
+-- Run as a filter over an empty document:
+--   pandoc -f markdown -t epub3 --lua-filter render-epub.lua -M workbook-pages=LIST --toc --mathml
+--          --epub-chapter-level=1 -M title=… -M lang=… -o book.epub /dev/null
+-- LIST holds, per page, two records ("<byte count>\n<bytes>"): the page's name (`04-rotation`) and its woven
+-- Markdown, the same Markdown the HTML site renders (render-pages.lua reads it with the same reader).
+--
+-- In a site each page is a file of its own; in the EPUB they are one document that pandoc splits at each h1. So
+-- every anchor is made unique by its page's name (`fig-decay` of 09-long-range-decay becomes
+-- `09-long-range-decay--fig-decay`), a page's h1 gets the page's name as its anchor, and links follow:
+-- `#x` → `#PAGE--x`, `NN-name.md` → `#NN-name`, `NN-name.md#x` → `#NN-name--x`. pandoc then points each link into
+-- the chapter file that holds its anchor.
+
+local reader = 'gfm-autolink_bare_uris+tex_math_dollars+attributes'
+
+local function records(path)
+  local file = assert(io.open(path, 'rb'))
+  local data = file:read('a')
+  file:close()
+  local list, position = {}, 1
+  while position <= #data do
+    local newline = data:find('\n', position, true)
+    local length = tonumber(data:sub(position, newline - 1))
+    table.insert(list, data:sub(newline + 1, newline + length))
+    position = newline + 1 + length
+  end
+  return list
+end
+
+-- A link target as it reads inside the book: nil for an address outside it.
+local function retarget(target, page)
+  if target:find('^%a[%w+.-]*:') or target:find('^/') then return nil end
+  local anchor = target:match('^#(.+)$')
+  if anchor then return '#' .. page .. '--' .. anchor end
+  local other, rest = target:match('^([^#?]+)%.md#(.+)$')
+  if other then return '#' .. other .. '--' .. rest end
+  other = target:match('^([^#?]+)%.md$')
+  if other then return '#' .. other end
+  return nil
+end
+
+-- Raw HTML the weave wrote (figures, tables' captions, notes): its ids and its links to them, made the page's.
+local function raw_html(text, page)
+  text = text:gsub('(%sid=")', '%1' .. page .. '--')
+  text = text:gsub('(%saria%-labelledby=")([^"]*)"', function(attribute, ids)
+    return attribute .. ids:gsub('(%S+)', page .. '--%1') .. '"'
+  end)
+  text = text:gsub('(%shref=")#', '%1#' .. page .. '--')
+  return text
+end
+
+local function page_filter(page)
+  local first_heading = true
+  local function identify(element)
+    if element.identifier and element.identifier ~= '' then element.identifier = page .. '--' .. element.identifier end
+    return element
+  end
+  return {
+    Header = function(header)
+      -- The table of contents (nav.xhtml) repeats headings, and EPUB allows MathML there only if declared, which
+      -- pandoc does not do: a heading's math becomes its text ("$d$" → d in italics).
+      header = pandoc.walk_block(header, {Math = function(math)
+        local text = math.text:gsub('\\', '')
+        return #text == 1 and pandoc.Emph{pandoc.Str(text)} or pandoc.Str(text)
+      end})
+      if header.level == 1 and first_heading then
+        first_heading = false
+        header.identifier = page
+        return header
+      end
+      return identify(header)
+    end,
+    Div = identify,
+    Span = identify,
+    CodeBlock = identify,
+    Link = function(link)
+      local target = retarget(link.target, page)
+      if target then link.target = target end
+      return link
+    end,
+    RawBlock = function(raw)
+      if raw.format == 'html' then raw.text = raw_html(raw.text, page) end
+      return raw
+    end,
+    RawInline = function(raw)
+      if raw.format == 'html' then raw.text = raw_html(raw.text, page) end
+      return raw
+    end,
+  }
+end
+
+function Pandoc(doc)
+  local list = records(pandoc.utils.stringify(doc.meta['workbook-pages']))
+  local blocks = pandoc.List()
+  for index = 1, #list, 2 do
+    local page, markdown = list[index], list[index + 1]
+    local ok, read = pcall(pandoc.read, markdown, reader)
+    if not ok then error('workbook-page ' .. page .. ': ' .. tostring(read)) end
+    blocks:extend(pandoc.walk_block(pandoc.Div(read.blocks), page_filter(page)).content)
+  end
+  doc.meta['workbook-pages'] = nil
+  return pandoc.Pandoc(blocks, doc.meta)
+end
