@@ -172,6 +172,7 @@ function Pandoc(doc)
   local links = {Link = Link}
   local input = assert(io.open(path('workbook-pages'), 'rb'))
   local index = 0
+  failed = false
   while true do
     local header = input:read('l')
     if not header then break end
@@ -185,8 +186,10 @@ function Pandoc(doc)
       return {html = html, sections = sections(blocks)}
     end)
     if not ok then
-      io.stderr:write('workbook-page ', index, ': ', tostring(result), '\n')
-      os.exit(1)
+      -- Every failing page is named (the author fixes them all in one go); the others still render.
+      io.stderr:write('workbook-page ', index, ': ', tostring(result):gsub('\n', ' '), '\n')
+      failed = true
+      result = {html = '', sections = {}}
     end
     record(result.html)
     record(tostring(#result.sections))
@@ -198,5 +201,6 @@ function Pandoc(doc)
   end
   input:close()
   io.stdout:flush()
+  if failed then os.exit(1) end
   return pandoc.Pandoc({})
 end

@@ -24,6 +24,26 @@ import Testing
     /// pandoc renders each page once for the site: HTML with MathML, the table of contents after the title (h2 with
     /// its h3 nested), chapter links as .html on Link nodes only, and the sections search indexes (no TeX, no
     /// snippet source, outputs kept). Several processes side by side give the same pages as one.
+    /// A page pandoc cannot render does not hide the next: every failing page is named, in one or several processes.
+    @Test(.enabled(if: Subprocess.which("pandoc") != nil, "pandoc not installed (make test installs it): pandoc tests skipped"))
+    func everyPageThatFailsIsNamed() throws {
+        let pandoc = try #require(Subprocess.which("pandoc"))
+        let folder = try scratch("pandoc-failures")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A link filter that fails on one link target, as a page pandoc cannot handle would.
+        let failing = folder.appendingPathComponent("failing-links.lua")
+        try "function Link(link) if link.target == 'boom' then error('cannot render this link') end end\n"
+            .write(to: failing, atomically: true, encoding: .utf8)
+        let sources = ["# A\n\n[x](boom)\n", "# B\n\nfine\n", "# C\n\n[y](boom)\n", "# D\n"].map { PageSource(markdown: $0, tocLabel: "On") }
+        for jobs in [1, 2] {
+            let result = try PandocPages(pandoc: pandoc, renderer: Self.theme.appendingPathComponent(SiteRenderer.pageRenderer),
+                                         linkFilter: failing, scratch: folder, jobs: jobs).render(sources + sources)
+            guard case .failure(.pages(let failed)) = result else { Issue.record("expected failing pages, got \(result)"); continue }
+            #expect(failed.map(\.index) == [0, 2, 4, 6], "jobs \(jobs)")
+            #expect(failed.allSatisfy { $0.message.contains("cannot render this link") })
+        }
+    }
+
     @Test(.enabled(if: Subprocess.which("pandoc") != nil, "pandoc not installed (make test installs it): pandoc tests skipped"))
     func pandocRendersPagesTocAndSearchSectionsTheSameInOneProcessOrSeveral() throws {
         let pandoc = try #require(Subprocess.which("pandoc"))

@@ -17,8 +17,8 @@ struct PandocPages {
     static let pagesPerProcess = 4
 
     enum Failure: Error {
-        /// Page `index` (into the input) did not render: pandoc's message.
-        case page(index: Int, message: String)
+        /// These pages (indexes into the input) did not render: pandoc's message for each.
+        case pages([(index: Int, message: String)])
         /// pandoc could not run the renderer at all (too old for its Lua API, or not pandoc).
         case renderer(String)
         /// The pandoc process rendering these pages (indexes into the input) ran past its time limit.
@@ -35,18 +35,20 @@ struct PandocPages {
             Swift.Result { try renderOneProcess(group.map { pages[$0] }) }
         }
         var rendered = [RenderedPage?](repeating: nil, count: pages.count)
+        var failed: [(index: Int, message: String)] = []
         for (group, result) in zip(groups, results) {
             switch try result.get() {
             case .success(let pagesOut):
                 for (index, page) in zip(group, pagesOut) { rendered[index] = page }
-            case .failure(.page(let local, let message)):
-                return .failure(.page(index: group[local], message: message))
+            case .failure(.pages(let local)):
+                failed += local.map { (group[$0.index], $0.message) }
             case .failure(.timedOut(let local, let seconds)):
                 return .failure(.timedOut(indices: local.map { group[$0] }, seconds: seconds))
             case .failure(let failure):
                 return .failure(failure)
             }
         }
+        if !failed.isEmpty { return .failure(.pages(failed.sorted { $0.index < $1.index })) }
         return .success(rendered.map { $0! })
     }
 
@@ -63,13 +65,13 @@ struct PandocPages {
                                      timeout: timeout, input: Data())
         if run.timedOut { return .failure(.timedOut(indices: Array(pages.indices), seconds: timeout)) }
         if run.status != 0 {
-            // `workbook-page N: message` names the page that failed; anything else means the renderer cannot run.
-            let stderr = run.stderrText
-            if let range = stderr.range(of: "workbook-page "),
-               let number = Int(stderr[range.upperBound...].prefix { $0.isNumber }), number >= 1, number <= pages.count {
-                return .failure(.page(index: number - 1, message: String(stderr[range.upperBound...].drop { $0.isNumber }.dropFirst(2).prefix(500))))
+            // `workbook-page N: message` lines name the pages that failed; anything else means the renderer cannot run.
+            let failed = run.stderrText.split(separator: "\n").compactMap { line -> (index: Int, message: String)? in
+                guard line.hasPrefix("workbook-page "), let number = Int(line.dropFirst(14).prefix { $0.isNumber }),
+                      number >= 1, number <= pages.count else { return nil }
+                return (number - 1, String(line.dropFirst(14).drop { $0.isNumber }.dropFirst(2).prefix(500)))
             }
-            return .failure(.renderer(String(stderr.prefix(500))))
+            return .failure(failed.isEmpty ? .renderer(String(run.stderrText.prefix(500))) : .pages(failed))
         }
         guard let rendered = Self.pages(in: run.stdout), rendered.count == pages.count else {
             return .failure(.renderer("its output was not the renderer's (\(run.stdout.count) bytes)"))

@@ -83,9 +83,13 @@ public struct SiteRenderer: Sendable {
                 site.rendered += 1
             }
             return site
-        case .failure(.page(let index, let message)):
-            let item = pending[index]
-            throw WorkbookError(.render, file: "\(item.edition.chaptersFolder)/\(item.page.name).md", "pandoc failed: \(message)")
+        case .failure(.pages(let failed)):
+            // Every page pandoc could not render is named; the build stops before publishing.
+            site.problems += failed.map { index, message in
+                let item = pending[index]
+                return WorkbookError(.render, file: "\(item.edition.chaptersFolder)/\(item.page.name).md", "pandoc failed: \(message)")
+            }
+            return site
         case .failure(.timedOut(let indices, let seconds)):
             // The biggest page of the batch is the likely cause; every page of it is named.
             let items = indices.map { pending[$0] }.sorted { $0.source.markdown.utf8.count > $1.source.markdown.utf8.count }
