@@ -29,11 +29,19 @@ import Testing
         #expect(BookConfig().chaptersFolder == "Chapters" && BookConfig().outputFolder == "site/out")
     }
 
+    @Test func formatsAreKnownNames() throws {
+        #expect(try BookConfig.parse("[book]\nformats = [\"html\", \"epub\"]").formats == [.html, .epub])
+        #expect(try BookConfig.parse("[book]\nformats = [\"epub\"]").formats == [.html, .epub], "the site is always built")
+        do { _ = try BookConfig.parse("[book]\nformats = [\"pdf\"]"); Issue.record("pdf accepted") } catch {
+            #expect("\(error)".contains("book.formats must be a list of formats, from \"html\", \"epub\""), "\(error)")
+        }
+    }
+
     @Test func mistakesNameTheKey() {
         func message(_ text: String) -> String {
             do { _ = try BookConfig.parse(text); return "no error" } catch { return "\(error)" }
         }
-        #expect(message("[book]\ntittle = \"x\"").contains("unknown key book.tittle; [book] takes chapters, footer, language, output, theme, title"))
+        #expect(message("[book]\ntittle = \"x\"").contains("unknown key book.tittle; [book] takes chapters, footer, formats, language, output, theme, title"))
         #expect(message("[bok]\ntitle = \"x\"").contains("unknown section [bok]"))
         #expect(message("[book]\ntitle = 3").contains("book.title must be a string"))
         #expect(message("[book]\noutput = \"../elsewhere\"").contains("give a folder inside the book"))

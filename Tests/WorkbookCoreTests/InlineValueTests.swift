@@ -268,3 +268,21 @@ import Testing
         #expect(book.run(.check).errors.isEmpty)
     }
 }
+
+/// Check, preview and fix compare a region the same way: an output recorded inside a list item (its lines carry
+/// the item's indent) is recorded for all three. Preview compared the indented lines and marked it unrecorded.
+@Suite(.serialized) struct OneComparisonTests {
+    @Test func anOutputInAListItemIsRecordedForCheckPreviewAndFix() throws {
+        let text = "# L\n\n- Step one:\n\n  ```swift {#one}\n  print(\"done\")\n  ```\n"
+        let book = try TestBook(["01-list.md": text])
+        defer { book.remove() }
+        #expect(book.run(.fix).errors.isEmpty)
+        let fixed = try book.read("Chapters/01-list.md")
+        #expect(fixed.contains("  <!-- output: one -->\n  ```text\n  done\n  ```\n  <!-- end output -->"), "\(fixed)")
+        #expect(book.run(.check).errors.isEmpty)
+        let preview = book.run(.preview)
+        #expect(preview.errors.isEmpty && preview.warnings.isEmpty, "\(preview.warnings)")
+        #expect(!(try book.read("site/out/01-list.html")).contains("unrecorded"))
+        #expect(book.run(.fix).fixedFiles.isEmpty)
+    }
+}

@@ -8,12 +8,16 @@ public struct Chapter: Sendable, Equatable {
     /// The file name without `.md`, e.g. `04-decay`.
     public var name: String
     public var text: String
+    /// `text` split at "\n" once, each line keeping its "\r" (`TextLines`): what every line number addresses.
+    public var lines: [String]
     public var title: String
     public var summary: String
     public var snippets: [Snippet]
     public var regions: [OutputRegion]
     /// `<!--= EXPRESSION -->VALUE<!--/-->` in the prose, in chapter order (`InlineValueScanner`).
     public var values: [InlineValue] = []
+    /// Its headings (level, text, line), as cmark parsed them: the sections a translation tracks.
+    public var headings: [MarkdownBlocks.Heading] = []
     /// `[Figure 3](#fig-ID)` links to the figures and tables its snippets make (`CrossReference`).
     public var references: [CrossReference] = []
 

@@ -153,9 +153,9 @@ public struct ChapterParser {
         guard errors.isEmpty else { return (nil, errors) }
         // Titles appear in the sidebar and <title>, where TeX is not rendered: "Angles in $d$ dimensions" → "Angles in d dimensions".
         let title = (blocks.headings.first { $0.level == 1 }?.text ?? Self.name(of: path)).replacingOccurrences(of: "$", with: "")
-        return (Chapter(path: path, name: Self.name(of: path), text: text, title: title,
+        return (Chapter(path: path, name: Self.name(of: path), text: text, lines: lines, title: title,
                         summary: Self.summary(blocks.paragraphs.first.map { Array(lines[($0.lowerBound - 1)..<min($0.upperBound, lines.count)]) } ?? []),
-                        snippets: snippets, regions: regions, values: values, references: references), [])
+                        snippets: snippets, regions: regions, values: values, headings: blocks.headings, references: references), [])
     }
 
     /// The first paragraph's Markdown on one line (math and links kept: pandoc renders it on the landing page).

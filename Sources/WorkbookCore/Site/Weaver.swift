@@ -15,7 +15,7 @@ public enum Weaver {
     ///   - marksValues: mark inline values whose fresh text the chapter does not record yet (preview mode).
     public static func markdown(for chapter: Chapter, outputs: [SnippetOutput], strings: UIStrings = .english,
                                 unrecorded: Set<String> = [], marksValues: Bool = false) -> String {
-        let lines = TextLines.split(chapter.text)
+        let lines = chapter.lines
         var edits = ChapterEdits()
         addValues(of: chapter, outputs: outputs, strings: strings, marks: marksValues, to: &edits)
         let targets = chapter.referenceTargets(outputs)

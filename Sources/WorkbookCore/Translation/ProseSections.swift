@@ -16,8 +16,8 @@ public struct ProseSection: Sendable, Equatable {
     public static func marker(_ hash: String) -> String { "\(markerPrefix)\(hash) -->" }
 
     public static func sections(of chapter: Chapter) -> [ProseSection] {
-        let lines = TextLines.split(chapter.text)
-        let headings = MarkdownBlocks.parse(chapter.text).headings.filter { $0.level <= 2 }
+        let lines = chapter.lines
+        let headings = chapter.headings.filter { $0.level <= 2 }
         // Lines the tool owns or copies: snippet fences and output regions.
         var owned = Set<Int>()
         for snippet in chapter.snippets { owned.formUnion(snippet.fenceStart...snippet.fenceEnd) }

@@ -13,8 +13,8 @@ public enum TranslationCheck {
         guard source.snippets.count == translation.snippets.count else {
             return [structureError(source: source, translation: translation)]
         }
-        let sourceLines = TextLines.split(source.text).map(TextLines.content)
-        let translatedLines = TextLines.split(translation.text).map(TextLines.content)
+        let sourceLines = source.lines.map(TextLines.content)
+        let translatedLines = translation.lines.map(TextLines.content)
         var errors: [WorkbookError] = []
         for (original, copy) in zip(source.snippets, translation.snippets) {
             guard block(of: original, in: source, lines: sourceLines) != block(of: copy, in: translation, lines: translatedLines) else { continue }
@@ -147,7 +147,7 @@ public enum TranslationFixer {
         var edits = ChapterEdits()
         OutputFixer.addValues(valueTexts(source: source, translation: translation), of: translation, to: &edits)
         if let outputs { OutputFixer.addReferences(translation.referenceTexts(outputs, strings: strings), of: translation, to: &edits) }
-        let sourceLines = TextLines.split(source.text).map(TextLines.content)
+        let sourceLines = source.lines.map(TextLines.content)
         for (original, copy) in zip(source.snippets, translation.snippets) {
             let end = translation.region(for: copy).map { max($0.endMarker, copy.fenceEnd) } ?? copy.fenceEnd
             edits.replace(lines: copy.fenceStart...end, with: Array(TranslationCheck.block(of: original, in: source, lines: sourceLines)))

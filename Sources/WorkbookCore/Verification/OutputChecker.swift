@@ -3,7 +3,7 @@ public enum OutputChecker {
     /// One error per snippet whose recorded region differs from its fresh output, with a unified diff.
     public static func drift(in chapter: Chapter, outputs: [SnippetOutput]) -> [WorkbookError] {
         var errors: [WorkbookError] = []
-        let lines = TextLines.split(chapter.text)
+        let lines = chapter.lines
         for (snippet, output) in zip(chapter.snippets, outputs) {
             let prefix = ContainerIndent.prefix(ofFenceLine: lines[snippet.fenceStart - 1])
             let region = chapter.region(for: snippet)
@@ -26,7 +26,7 @@ public enum OutputChecker {
                     "snippet '\(snippet.id)' printed output that the chapter does not record; run `workbook fix` to add it"))
                 continue
             }
-            let recorded = region.content.map { TextLines.content(ContainerIndent.strip($0, prefix: prefix)) }
+            let recorded = Self.recorded(region, prefix: prefix)
             if recorded != fresh {
                 errors.append(WorkbookError(.check, file: chapter.path, line: region.startMarker,
                     "output of snippet '\(snippet.id)' changed; run `workbook fix` to accept it\n"
@@ -34,6 +34,18 @@ public enum OutputChecker {
             }
         }
         return errors + valueDrift(in: chapter, outputs: outputs)
+    }
+
+    /// A region's lines as the tool wrote them: without the container prefix of a list or quote, without "\r".
+    /// Check, preview and fix all compare these with `RegionRenderer.lines(for:)`.
+    static func recorded(_ region: OutputRegion, prefix: String) -> [String] {
+        region.content.map { TextLines.content(ContainerIndent.strip($0, prefix: prefix)) }
+    }
+
+    /// Whether a snippet's output differs from what the chapter records (no region counts as differing).
+    static func differs(_ snippet: Snippet, in chapter: Chapter, output: SnippetOutput) -> Bool {
+        guard let region = chapter.region(for: snippet) else { return true }
+        return recorded(region, prefix: ContainerIndent.prefix(ofFenceLine: chapter.lines[snippet.fenceStart - 1])) != RegionRenderer.lines(for: output)
     }
 
     /// One error per inline value whose recorded text differs from its fresh one, at the value's line and column.

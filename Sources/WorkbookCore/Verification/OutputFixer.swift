@@ -11,7 +11,7 @@ public enum OutputFixer {
         var edits = ChapterEdits()
         addValues(chapter.freshValues(outputs), of: chapter, to: &edits)
         addReferences(chapter.referenceTexts(outputs, strings: strings), of: chapter, to: &edits)
-        let lines = TextLines.split(chapter.text)
+        let lines = chapter.lines
         for (snippet, output) in zip(chapter.snippets, outputs) {
             let region = chapter.region(for: snippet)
             let wanted = snippet.showsOutput && snippet.hasExplicitID && !output.isEmpty

@@ -4,12 +4,9 @@
 enum PreviewMarks {
     /// Ids of the snippets whose fresh output is shown in the page but not recorded as is in the chapter.
     static func unrecorded(in chapter: Chapter, outputs: [SnippetOutput]) -> Set<String> {
-        var ids = Set<String>()
-        for (snippet, output) in zip(chapter.snippets, outputs) where snippet.showsOutput && !output.isEmpty {
-            let recorded = chapter.region(for: snippet)?.content.map(TextLines.content)
-            if recorded != RegionRenderer.lines(for: output) { ids.insert(snippet.id) }
-        }
-        return ids
+        Set(zip(chapter.snippets, outputs).filter { snippet, output in
+            snippet.showsOutput && !output.isEmpty && OutputChecker.differs(snippet, in: chapter, output: output)
+        }.map(\.0.id))
     }
 
     /// What opens an unrecorded output in the woven Markdown (instead of `<div class="output">`).
