@@ -1,7 +1,7 @@
 -- workbook's EPUB renderer: one edition's woven pages as ONE pandoc document, which pandoc writes as EPUB 3.
 --
 -- Run as a filter over an empty document:
---   pandoc -f markdown -t epub3 --lua-filter render-epub.lua -M workbook-pages=LIST --toc --mathml
+--   pandoc -f markdown -t epub3 --lua-filter render-epub.lua -M workbook-pages=LIST -M workbook-text=page-text.lua --toc --mathml
 --          --epub-chapter-level=1 -M title=… -M lang=… -o book.epub /dev/null
 -- LIST holds, per page, two records ("<byte count>\n<bytes>"): the page's name (`04-rotation`) and its woven
 -- Markdown, the same Markdown the HTML site renders (render-pages.lua reads it with the same reader).
@@ -12,7 +12,6 @@
 -- `#x` → `#PAGE--x`, `NN-name.md` → `#NN-name`, `NN-name.md#x` → `#NN-name--x`. pandoc then points each link into
 -- the chapter file that holds its anchor.
 
-local reader = 'gfm-autolink_bare_uris+tex_math_dollars+attributes'
 
 local function records(path)
   local file = assert(io.open(path, 'rb'))
@@ -92,13 +91,17 @@ end
 
 function Pandoc(doc)
   local list = records(pandoc.utils.stringify(doc.meta['workbook-pages']))
+  -- Read as the site reads pages, with the same prose rules (page-text.lua).
+  local text = dofile(pandoc.utils.stringify(doc.meta['workbook-text']))
   local blocks = pandoc.List()
   for index = 1, #list, 2 do
     local page, markdown = list[index], list[index + 1]
-    local ok, read = pcall(pandoc.read, markdown, reader)
+    local ok, read = pcall(pandoc.read, markdown, text.reader)
     if not ok then error('workbook-page ' .. page .. ': ' .. tostring(read)) end
-    blocks:extend(pandoc.walk_block(pandoc.Div(read.blocks), page_filter(page)).content)
+    local prose = pandoc.walk_block(pandoc.Div(read.blocks), text.filter)
+    blocks:extend(pandoc.walk_block(prose, page_filter(page)).content)
   end
   doc.meta['workbook-pages'] = nil
+  doc.meta['workbook-text'] = nil
   return pandoc.Pandoc(blocks, doc.meta)
 end

@@ -1,7 +1,8 @@
 -- workbook's page renderer: many pages in ONE pandoc process (pandoc >= 2.17: pandoc.read, pandoc.write).
 --
 -- Run as a filter over an empty document:
---   pandoc -f markdown -t html5 --lua-filter render-pages.lua -M workbook-pages=LIST -M workbook-links=FILTER /dev/null
+--   pandoc -f markdown -t html5 --lua-filter render-pages.lua -M workbook-pages=LIST -M workbook-links=FILTER
+--          -M workbook-text=page-text.lua /dev/null
 -- Records in and out are "<byte count>\n<bytes>". LIST holds, per page, two records: the label of its table of
 -- contents ("On this page", in the page's language) and its Markdown. stdout gets, per page: its HTML body; the
 -- number of its search sections N; then N times three records: anchor, heading, plain text.
@@ -13,59 +14,6 @@
 local function record(text)
   io.stdout:write(#text, '\n', text)
 end
-
--- The Markdown reader. Not pandoc 2.17's `autolink_bare_uris`: after a link to an http(s) address followed by
--- full-width punctuation (`[x](https://a.org)）`, common in Chinese), it left the rest of the paragraph's `$…$` and
--- `*…*` unparsed, and pages showed raw TeX. Bare addresses become links below instead (`bare_links`).
-local reader = 'gfm-autolink_bare_uris+tex_math_dollars+attributes'
-
--- A bare http(s) address in text becomes a link, as GitHub shows it; trailing punctuation (ASCII or full-width)
--- and an unbalanced closing parenthesis stay text.
-local trailing = {['.'] = true, [','] = true, [':'] = true, [';'] = true, ['!'] = true, ['?'] = true, [')'] = true,
-  ['"'] = true, ["'"] = true, ['*'] = true, ['_'] = true, ['~'] = true}
--- One Str → the same text with its bare address as a Link (nil when it holds none).
-local function linked(str)
-  local text = str.text
-  local start = text:find('https?://')
-  if not start then return nil end
-  local before, url, after = text:sub(1, start - 1), text:sub(start), ''
-  -- A full-width character (UTF-8 from U+3000 on: ），。、：；！？」) ends the address.
-  local cut = url:find('[\227\239][\128-\191][\128-\191]')
-  if cut then after, url = url:sub(cut), url:sub(1, cut - 1) end
-  while #url > 0 do
-    local last = url:sub(-1)
-    local opens, closes = select(2, url:gsub('%(', '')), select(2, url:gsub('%)', ''))
-    if not trailing[last] or (last == ')' and closes <= opens) then break end
-    after, url = last .. after, url:sub(1, -2)
-  end
-  if not url:match('^https?://.+') then return nil end
-  local out = {}
-  if before ~= '' then table.insert(out, pandoc.Str(before)) end
-  table.insert(out, pandoc.Link(url, url))
-  if after ~= '' then table.insert(out, pandoc.Str(after)) end
-  return out
-end
-
--- Inlines with their bare addresses linked, looking into emphasis and spans but never into links, code or math.
-local function linkify(inlines)
-  local out = pandoc.List()
-  for _, element in ipairs(inlines) do
-    local replaced = element.t == 'Str' and linked(element) or nil
-    if replaced then
-      out:extend(replaced)
-    else
-      if element.t == 'Emph' or element.t == 'Strong' or element.t == 'Span' or element.t == 'Strikeout'
-          or element.t == 'Quoted' or element.t == 'Underline' then
-        element.content = linkify(element.content)
-      end
-      out:insert(element)
-    end
-  end
-  return out
-end
-
-local function with_linked(block) block.content = linkify(block.content); return block end
-local bare_links = {Para = with_linked, Plain = with_linked, Header = with_linked}
 
 -- The page's sections h2 and h3 as a nested list of links, or nil when it has none.
 local function table_of_contents(blocks)
@@ -120,8 +68,30 @@ local function spaced(block)
   block.content:insert(pandoc.Space())
   return block
 end
+-- TeX as a reader would say it in a search result: Greek letters and operators as their characters, \frac{a}{b}
+-- as a/b, \text{…} and the like as their content, other commands and braces dropped: "r\theta_i" → "rθ_i".
+local tex_symbols = {alpha = 'α', beta = 'β', gamma = 'γ', delta = 'δ', epsilon = 'ε', varepsilon = 'ε', zeta = 'ζ',
+  eta = 'η', theta = 'θ', vartheta = 'ϑ', kappa = 'κ', lambda = 'λ', mu = 'μ', nu = 'ν', xi = 'ξ', pi = 'π', rho = 'ρ',
+  sigma = 'σ', tau = 'τ', phi = 'φ', varphi = 'φ', chi = 'χ', psi = 'ψ', omega = 'ω', Gamma = 'Γ', Delta = 'Δ',
+  Theta = 'Θ', Lambda = 'Λ', Pi = 'Π', Sigma = 'Σ', Phi = 'Φ', Psi = 'Ψ', Omega = 'Ω', cdot = '·', times = '×',
+  le = '≤', leq = '≤', ge = '≥', geq = '≥', approx = '≈', ne = '≠', neq = '≠', infty = '∞', sum = 'Σ', prod = '∏',
+  to = '→', rightarrow = '→', leftarrow = '←', Rightarrow = '⇒', mapsto = '↦', pm = '±', sqrt = '√', partial = '∂',
+  nabla = '∇', ['in'] = '∈', ldots = '…', dots = '…', cdots = '⋯', ell = 'ℓ', top = 'ᵀ', prime = '′', circ = '∘',
+  quad = ' ', qquad = ' ', ln = 'ln', log = 'log', exp = 'exp', cos = 'cos', sin = 'sin', tan = 'tan', max = 'max',
+  min = 'min', arg = 'arg', lfloor = '⌊', rfloor = '⌋', lceil = '⌈', rceil = '⌉', langle = '⟨', rangle = '⟩'}
+local function tex_text(tex)
+  local text = tex
+  for _ = 1, 3 do
+    text = text:gsub('\\[dt]?frac%s*(%b{})%s*(%b{})', function(a, b) return a:sub(2, -2) .. '/' .. b:sub(2, -2) end)
+  end
+  text = text:gsub('\\(%a+)', function(name) return tex_symbols[name] or '' end)
+  text = text:gsub('\\[,;:! ]', ' '):gsub('\\\\', ' '):gsub('\\([{}%%$&_#])', '%1')
+  text = text:gsub('[{}]', '')
+  return text
+end
+
 local searchable = {
-  Math = function(math) return pandoc.Str(math.text) end,
+  Math = function(math) return pandoc.Str(tex_text(math.text)) end,
   RawInline = function() return {} end,
   RawBlock = function() return {} end,
   CodeBlock = function(code)
@@ -169,6 +139,7 @@ function Pandoc(doc)
   local function path(key) return pandoc.utils.stringify(doc.meta[key]) end
   local options = {html_math_method = 'mathml'}
   dofile(path('workbook-links'))  -- defines Link(link)
+  local text = dofile(path('workbook-text'))  -- how pages are read and their prose made (page-text.lua)
   local links = {Link = Link}
   local input = assert(io.open(path('workbook-pages'), 'rb'))
   local index = 0
@@ -180,8 +151,8 @@ function Pandoc(doc)
     local label = input:read(tonumber(header)) or ''
     local markdown = input:read(tonumber(input:read('l'))) or ''
     local ok, result = pcall(function()
-      local page = pandoc.read(markdown, reader)
-      local blocks = pandoc.walk_block(pandoc.walk_block(pandoc.walk_block(pandoc.Div(page.blocks), bare_links), links), unhighlighted).content
+      local page = pandoc.read(markdown, text.reader)
+      local blocks = pandoc.walk_block(pandoc.walk_block(pandoc.walk_block(pandoc.Div(page.blocks), text.filter), links), unhighlighted).content
       local html = pandoc.write(pandoc.Pandoc(with_toc(blocks, label)), 'html5', options)
       return {html = html, sections = sections(blocks)}
     end)

@@ -29,6 +29,16 @@ enum SVGRenderer {
         return values
     }
 
+    /// Numbered ticks for an axis of `count` positions without labels: 0, then every `step`, and the last, at most
+    /// about eight, so a 64-wide map reads "0 8 16 … 63".
+    static func ticks(count: Int) -> [Int: String] {
+        guard count > 1 else { return count == 1 ? [0: "0"] : [:] }
+        let step = max(1, Int((Double(count) / 8).rounded(.up)))
+        var ticks = Dictionary(uniqueKeysWithValues: stride(from: 0, to: count, by: step).map { ($0, "\($0)") })
+        if (count - 1) % step != 0 && (count - 1) % step >= step / 2 { ticks[count - 1] = "\(count - 1)" }
+        return ticks
+    }
+
     static func label(_ v: Double, step: Double) -> String {
         if v == 0 { return "0" }
         if abs(v) >= 1e5 || abs(v) < 1e-3 { return String(format: "%.2g", v) }
@@ -130,30 +140,44 @@ enum SVGRenderer {
         return svg + "</svg>"
     }
 
+    /// A heat map: cells shaded by value, row and column labels (or numbered ticks when the chart has none, at
+    /// most about eight per axis), and a colour scale under the grid from the smallest value to the largest.
     static func heatmap(_ chart: Chart, id: String, title: String) -> String {
         let rows = chart.matrix.count, columns = chart.matrix.first?.count ?? 0
-        let labelWidth = 12 + 7.2 * Double(chart.labels.map(\.count).max() ?? 0)
+        let rowLabels = chart.labels.isEmpty ? ticks(count: rows) : Dictionary(uniqueKeysWithValues: chart.labels.enumerated().map { ($0, $1) })
+        let columnLabels = chart.columnLabels.isEmpty ? ticks(count: columns)
+            : Dictionary(uniqueKeysWithValues: chart.columnLabels.enumerated().map { ($0, $1) })
+        let labelWidth = 12 + 7.2 * Double(rowLabels.values.map(\.count).max() ?? 0)
         let cell = min(36, (width - labelWidth - 20) / Double(max(columns, 1)))
-        let top = chart.columnLabels.isEmpty ? 8.0 : 24.0
-        let height = top + cell * Double(rows) + 44
+        let top = columnLabels.isEmpty ? 8.0 : 24.0
+        let gridBottom = top + cell * Double(rows)
+        let height = gridBottom + 64
         let (lo, hi) = ChartScale.finiteRange(chart.matrix.flatMap { $0 })
         var svg = header(id: id, height: height, title: title, description:
             "Heat map of \(rows) rows by \(columns) columns; darker cells are larger, from \(label(lo, step: 1e-3)) to \(label(hi, step: 1e-3)).")
-        for (c, name) in chart.columnLabels.enumerated() {
+        for (c, name) in columnLabels.sorted(by: { $0.key < $1.key }) {
             svg += "<text x=\"\(f(labelWidth + (Double(c) + 0.5) * cell))\" y=\"16\" text-anchor=\"middle\">\(xmlEscaped(name))</text>"
         }
         for (r, values) in chart.matrix.enumerated() {
             let y = top + Double(r) * cell
-            if r < chart.labels.count {
-                svg += "<text x=\"\(f(labelWidth - 6))\" y=\"\(f(y + cell / 2 + 4))\" text-anchor=\"end\">\(xmlEscaped(chart.labels[r]))</text>"
+            if let name = rowLabels[r] {
+                svg += "<text x=\"\(f(labelWidth - 6))\" y=\"\(f(y + cell / 2 + 4))\" text-anchor=\"end\">\(xmlEscaped(name))</text>"
             }
             for (c, v) in values.enumerated() {
                 let level = v.isFinite ? ChartScale.fraction(v, in: (lo, hi)) : 0
                 svg += "<rect class=\"cell\" x=\"\(f(labelWidth + Double(c) * cell))\" y=\"\(f(y))\" width=\"\(f(cell - 1))\" height=\"\(f(cell - 1))\" fill-opacity=\"\(fixed(0.04 + 0.96 * level, decimals: 3))\"><title>\(label(v, step: 1e-3))</title></rect>"
             }
         }
-        let scaleY = top + cell * Double(rows) + 20
-        svg += "<text x=\"\(f(labelWidth))\" y=\"\(f(scaleY))\">\(xmlEscaped(chart.xLabel.isEmpty ? "" : chart.xLabel + " — "))lightest \(label(lo, step: 1e-3)), darkest \(label(hi, step: 1e-3))</text>"
+        if !chart.xLabel.isEmpty {
+            svg += "<text class=\"axis-label\" x=\"\(f(labelWidth))\" y=\"\(f(gridBottom + 16))\">\(xmlEscaped(chart.xLabel))</text>"
+        }
+        // The colour scale: ten steps from the lightest shade (the smallest value) to the darkest (the largest).
+        let scaleY = gridBottom + 26, step = 16.0
+        svg += "<text x=\"\(f(labelWidth - 6))\" y=\"\(f(scaleY + 11))\" text-anchor=\"end\">\(label(lo, step: 1e-3))</text>"
+        for i in 0..<10 {
+            svg += "<rect class=\"cell\" x=\"\(f(labelWidth + Double(i) * step))\" y=\"\(f(scaleY))\" width=\"\(f(step))\" height=\"14\" fill-opacity=\"\(fixed(0.04 + 0.96 * Double(i) / 9, decimals: 3))\"/>"
+        }
+        svg += "<text x=\"\(f(labelWidth + 10 * step + 6))\" y=\"\(f(scaleY + 11))\">\(label(hi, step: 1e-3))</text>"
         return svg + "</svg>"
     }
 }

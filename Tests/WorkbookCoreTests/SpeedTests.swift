@@ -37,7 +37,8 @@ import Testing
         let sources = ["# A\n\n[x](boom)\n", "# B\n\nfine\n", "# C\n\n[y](boom)\n", "# D\n"].map { PageSource(markdown: $0, tocLabel: "On") }
         for jobs in [1, 2] {
             let result = try PandocPages(pandoc: pandoc, renderer: Self.theme.appendingPathComponent(SiteRenderer.pageRenderer),
-                                         linkFilter: failing, scratch: folder, jobs: jobs).render(sources + sources)
+                                         linkFilter: failing, textRules: Self.theme.appendingPathComponent(SiteRenderer.textRules),
+                                         scratch: folder, jobs: jobs).render(sources + sources)
             guard case .failure(.pages(let failed)) = result else { Issue.record("expected failing pages, got \(result)"); continue }
             #expect(failed.map(\.index) == [0, 2, 4, 6], "jobs \(jobs)")
             #expect(failed.allSatisfy { $0.message.contains("cannot render this link") })
@@ -51,7 +52,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         func renderer(jobs: Int) -> PandocPages {
             PandocPages(pandoc: pandoc, renderer: Self.theme.appendingPathComponent(SiteRenderer.pageRenderer),
-                        linkFilter: Self.theme.appendingPathComponent(SiteRenderer.linkFilter), scratch: folder, jobs: jobs)
+                        linkFilter: Self.theme.appendingPathComponent(SiteRenderer.linkFilter),
+                        textRules: Self.theme.appendingPathComponent(SiteRenderer.textRules), scratch: folder, jobs: jobs)
         }
         let sources = (Self.pages + Self.pages).map { PageSource(markdown: $0, tocLabel: "On this page") }
         let one = try renderer(jobs: 1).render(sources).get()

@@ -7,6 +7,8 @@ import Foundation
 struct EpubWriter {
     var pandoc: String
     var renderer: URL
+    /// The reader and prose rules the site uses too (`page-text.lua`).
+    var textRules: URL
     /// Where the page list is written, and finished EPUBs are kept by content: a build whose pages did not
     /// change copies the last one instead of running pandoc again.
     var scratch: URL
@@ -20,6 +22,7 @@ struct EpubWriter {
         hash.update(edition.title)
         hash.update(edition.language)
         hash.update((try? String(contentsOf: renderer, encoding: .utf8)) ?? "")
+        hash.update((try? String(contentsOf: textRules, encoding: .utf8)) ?? "")
         for page in edition.pages { hash.update(page.name); hash.update(page.markdown) }
         let prefix = "\(edition.language)."
         let cached = scratch.appendingPathComponent("\(prefix)\(hash.hex.prefix(24)).epub")
@@ -42,7 +45,7 @@ struct EpubWriter {
         for page in edition.pages { data.append(PandocPages.record(page.name)); data.append(PandocPages.record(page.markdown)) }
         try data.write(to: list)
         defer { try? FileManager.default.removeItem(at: list) }
-        let arguments = ["-f", "markdown", "-t", "epub3", "--lua-filter", renderer.path, "-M", "workbook-pages=\(list.path)",
+        let arguments = ["-f", "markdown", "-t", "epub3", "--lua-filter", renderer.path, "-M", "workbook-pages=\(list.path)", "-M", "workbook-text=\(textRules.path)",
                          "--toc", "--toc-depth=2", "--mathml", "--epub-chapter-level=1",
                          "-M", "title=\(edition.title)", "-M", "lang=\(edition.language)", "-o", url.path, "/dev/null"]
         let run = try Subprocess.run(pandoc, arguments, timeout: 120 + 10 * Double(edition.pages.count), input: Data())

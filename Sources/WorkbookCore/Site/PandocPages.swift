@@ -9,6 +9,8 @@ struct PandocPages {
     var renderer: URL
     /// The theme's filter for chapter links (a global `Link` function), applied to every page.
     var linkFilter: URL
+    /// The theme's reader and prose rules, shared with the EPUB renderer (`page-text.lua`).
+    var textRules: URL
     /// Where the page lists are written.
     var scratch: URL
     var jobs: Int
@@ -61,6 +63,7 @@ struct PandocPages {
         let timeout = 60 + 30 * Double(pages.count)
         let run = try Subprocess.run(pandoc, ["-f", "markdown", "-t", "html5", "--lua-filter", renderer.path,
                                               "-M", "workbook-pages=\(list.path)", "-M", "workbook-links=\(linkFilter.path)",
+                                              "-M", "workbook-text=\(textRules.path)",
                                               "-o", "/dev/null", "/dev/null"],
                                      timeout: timeout, input: Data())
         if run.timedOut { return .failure(.timedOut(indices: Array(pages.indices), seconds: timeout)) }

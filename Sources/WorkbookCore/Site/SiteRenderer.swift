@@ -8,6 +8,8 @@ public struct SiteRenderer: Sendable {
     static let pageRenderer = "render-pages.lua"
     /// The theme's pandoc filter that turns `NN-name.md` links into `NN-name.html` (Link nodes only).
     static let linkFilter = "chapter-links.lua"
+    /// The theme's Markdown reader and prose rules, shared by the site's and the EPUB's renderers.
+    static let textRules = "page-text.lua"
 
     public var pandoc: String
     public var theme: Theme
@@ -68,7 +70,7 @@ public struct SiteRenderer: Sendable {
                                     + "render in reasonable memory (\(OutputLimits.describe(Self.maxPageBytes)) at most); split the chapter")
         }
         let pandocPages = PandocPages(pandoc: pandoc, renderer: theme.url(Self.pageRenderer), linkFilter: theme.url(Self.linkFilter),
-                                      scratch: cacheDirectory.appendingPathComponent(".batch"), jobs: jobs)
+                                      textRules: theme.url(Self.textRules), scratch: cacheDirectory.appendingPathComponent(".batch"), jobs: jobs)
         let result: Result<[RenderedPage], PandocPages.Failure>
         do { result = try pandocPages.render(pending.map(\.source)) } catch {
             throw WorkbookError(.render, "cannot run pandoc at \(pandoc): \(error.localizedDescription)")

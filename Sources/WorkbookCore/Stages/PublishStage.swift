@@ -15,6 +15,7 @@ struct PublishStage: BuildStage {
         var publisher = SitePublisher(theme: theme, outputDirectory: site, footer: book.config.footer)
         if build.writesEpub(book) {
             publisher.epub = EpubWriter(pandoc: try SiteRenderer.locatePandoc(), renderer: theme.url(EpubWriter.theme),
+                                        textRules: theme.url(SiteRenderer.textRules),
                                         scratch: book.cacheDirectory.appendingPathComponent("epub"))
         }
         try publisher.publish(build.site, rendered: rendered)
