@@ -78,6 +78,8 @@ struct BrowserTests {
                 let parts = href.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 let target = parts[0].isEmpty ? page : Self.resolve(parts[0].components(separatedBy: "?")[0], from: page)
                 guard let ids = idsByPage[target] else {
+                    // A file that is not a page (the EPUB) must exist.
+                    if !target.hasSuffix(".html"), FileManager.default.fileExists(atPath: Self.site.folder.appendingPathComponent(target).path) { continue }
                     Issue.record("\(page): link to \(href) — no such page")
                     continue
                 }
@@ -180,8 +182,9 @@ struct BrowserTests {
         let page = try chromium.load(url)
         let results = DOM.matches(#"<div id="search-results"[^>]*>([\s\S]*?)</div>"#, in: page.dom).first?[1] ?? ""
         // Match the chapter by name, not number: chapters get renumbered when new ones are inserted.
-        #expect(results.contains("-ntk-by-parts-and-yarn.html\""), "search results: \(results.prefix(400))")
-        #expect(results.contains("-ntk-by-parts-and-yarn.html#"), "and sections of it")
+        // Each result opens its page with the words to mark (?highlight=…).
+        #expect(results.contains("-ntk-by-parts-and-yarn.html?highlight=YaRN\""), "search results: \(results.prefix(400))")
+        #expect(results.contains("-ntk-by-parts-and-yarn.html?highlight=YaRN#"), "and sections of it")
         #expect(page.console.isEmpty, "\(page.console)")
     }
 
@@ -255,6 +258,51 @@ struct BrowserTests {
             if !found.isEmpty { wide.append("\(name): \(found)") }
         }
         #expect(wide.isEmpty, "wider than a 390 px phone:\n\(wide.joined(separator: "\n"))")
+    }
+
+    /// Issue 24, phones: the chapter list opens as a drawer from the top bar and closes with Escape; a chart's
+    /// text is at least 10 px tall (its figure scrolls instead of shrinking it).
+    @Test func onAPhoneTheChapterDrawerOpensAndChartTextStaysReadable() throws {
+        let chromium = try #require(Chromium.found)
+        try #require(Self.site.report.succeeded)
+        let browser = try DevTools(chromium: chromium.path)
+        let page = try browser.open("about:blank")
+        try browser.send("Emulation.setDeviceMetricsOverride", ["width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true], session: page)
+        for name in ["09-long-range-decay.html", "zh/09-long-range-decay.html"] {
+            try browser.send("Page.navigate", ["url": Self.site.folder.appendingPathComponent(name).absoluteString], session: page)
+            _ = try browser.wait(until: "document.readyState === 'complete'", session: page, timeout: 30)
+            #expect(try browser.evaluate("getComputedStyle(document.querySelector('.sidebar')).visibility", session: page) as? String == "hidden")
+            try browser.evaluate("document.querySelector('.chapters-link').click()", session: page)
+            #expect(try browser.wait(until: "document.body.classList.contains('drawer-open') && "
+                                     + "Math.abs(document.querySelector('.sidebar').getBoundingClientRect().left) < 1", session: page, timeout: 5),
+                    "\(name): the chapter drawer did not open")
+            #expect(try browser.evaluate("document.querySelector('.sidebar li.current') !== null", session: page) as? Bool == true)
+            try browser.send("Input.dispatchKeyEvent", ["type": "keyDown", "key": "Escape", "code": "Escape", "windowsVirtualKeyCode": 27], session: page)
+            #expect(try browser.wait(until: "!document.body.classList.contains('drawer-open')", session: page, timeout: 5), "Escape did not close it")
+            let smallest = try browser.evaluate("""
+                Math.min(...Array.from(document.querySelectorAll('svg.chart-svg')).map((svg) =>
+                  svg.getBoundingClientRect().width / svg.viewBox.baseVal.width * parseFloat(getComputedStyle(svg.querySelector('text')).fontSize)))
+                """, session: page) as? Double ?? 0
+            #expect(smallest >= 10, "\(name): chart text renders \(smallest) px tall at 390 px")
+        }
+    }
+
+    /// A search result opens its page with the words marked; Chinese pages' own controls speak Chinese; the theme
+    /// is set in <head>, before the page is drawn.
+    @Test func searchHitsAreMarkedAndChinesePagesSpeakChinese() throws {
+        let chromium = try #require(Chromium.found)
+        try #require(Self.site.report.succeeded)
+        let browser = try DevTools(chromium: chromium.path)
+        let url = Self.site.folder.appendingPathComponent("13-ntk-by-parts-and-yarn.html").absoluteString + "?highlight=ramp"
+        let page = try browser.open(url)
+        _ = try browser.wait(until: "document.readyState === 'complete'", session: page, timeout: 30)
+        #expect(try browser.evaluate("document.querySelectorAll('article mark.search-hit').length", session: page) as? Int ?? 0 > 0,
+                "no search hit marked")
+        #expect(try browser.evaluate("document.head.querySelector('script[src$=\"theme.js\"]') !== null", session: page) as? Bool == true)
+        try browser.send("Page.navigate", ["url": Self.site.folder.appendingPathComponent("zh/06-rope-in-d-dimensions.html").absoluteString], session: page)
+        _ = try browser.wait(until: "document.readyState === 'complete' && location.pathname.includes('/zh/')", session: page, timeout: 30)
+        #expect(try browser.evaluate("document.querySelector('button.copy').textContent", session: page) as? String == "复制")
+        #expect(try browser.evaluate("document.querySelector('a.anchor').getAttribute('aria-label')", session: page) as? String == "本节链接")
     }
 
     @Test func screenshotsAtDesktopAndPhoneWidth() throws {

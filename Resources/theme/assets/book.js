@@ -1,16 +1,18 @@
 // Small page helpers: anchor links on headings, copy buttons on code, and which chapters this browser has
-// visited (localStorage; nothing leaves the page). No network, no dependencies.
+// visited (localStorage; nothing leaves the page). No network, no dependencies. The words are the page's own
+// (data-ui-* on <body>, in the page's language).
+const ui = document.body.dataset;
 for (const h of document.querySelectorAll("article h2[id], article h3[id]")) {
   const a = document.createElement("a");
-  a.className = "anchor"; a.href = "#" + h.id; a.textContent = "#"; a.setAttribute("aria-label", "Link to this section");
+  a.className = "anchor"; a.href = "#" + h.id; a.textContent = "#"; a.setAttribute("aria-label", ui.uiAnchor || "Link to this section");
   h.appendChild(a);
 }
 for (const block of document.querySelectorAll("div.sourceCode")) {
   const button = document.createElement("button");
-  button.className = "copy"; button.type = "button"; button.textContent = "copy";
+  button.className = "copy"; button.type = "button"; button.textContent = ui.uiCopy || "copy";
   button.addEventListener("click", () => {
     const text = block.querySelector("code").innerText;
-    if (navigator.clipboard) navigator.clipboard.writeText(text).then(() => { button.textContent = "copied"; });
+    if (navigator.clipboard) navigator.clipboard.writeText(text).then(() => { button.textContent = ui.uiCopied || "copied"; });
   });
   block.appendChild(button);
 }
@@ -104,4 +106,78 @@ document.addEventListener("keydown", (event) => {
   });
   apply(current);
   document.querySelector(".topbar")?.insertBefore(button, document.querySelector(".topbar .search"));
+})();
+
+// Phones: the top bar's chapter link opens the chapter list as a drawer over the page (without script it goes
+// to the landing page's list). Escape, the close button or a click outside closes it.
+(function () {
+  const link = document.querySelector(".chapters-link");
+  const sidebar = document.querySelector(".sidebar");
+  if (!link || !sidebar) return;
+  const narrow = window.matchMedia("(max-width: 800px)");
+  const close = document.createElement("button");
+  close.type = "button"; close.className = "drawer-close"; close.textContent = "×";
+  close.setAttribute("aria-label", ui.uiClose || "Close");
+  sidebar.insertBefore(close, sidebar.firstChild);
+  function setOpen(open) {
+    document.body.classList.toggle("drawer-open", open);
+    link.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) sidebar.querySelector("li.current a, li a")?.focus({ preventScroll: true });
+  }
+  link.setAttribute("aria-controls", "chapters-drawer");
+  sidebar.id = sidebar.id || "chapters-drawer";
+  link.addEventListener("click", (event) => {
+    if (!narrow.matches) return;
+    event.preventDefault();
+    setOpen(!document.body.classList.contains("drawer-open"));
+  });
+  close.addEventListener("click", () => { setOpen(false); link.focus(); });
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape" && document.body.classList.contains("drawer-open")) setOpen(false); });
+  document.addEventListener("click", (event) => {
+    if (document.body.classList.contains("drawer-open") && !sidebar.contains(event.target) && event.target !== link) setOpen(false);
+  });
+  const current = sidebar.querySelector("li.current");
+  if (current) sidebar.addEventListener("transitionend", () => current.scrollIntoView({ block: "center" }), { once: true });
+})();
+
+// A page opened from a search result (?highlight=words) marks the words where they occur in its text, and
+// scrolls to the first one in the section the result named.
+(function () {
+  const query = new URLSearchParams(window.location.search).get("highlight");
+  if (!query) return;
+  const terms = query.toLowerCase().split(/\s+/).filter((t) => t.length > 1).slice(0, 5);
+  const article = document.querySelector("article");
+  if (!terms.length || !article) return;
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
+    acceptNode: (node) => node.parentElement.closest("math, svg, script, style, mark, .anchor, .copy")
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+  });
+  const nodes = [];
+  while (walker.nextNode()) nodes.push(walker.currentNode);
+  let marked = 0;
+  for (const node of nodes) {
+    const text = node.nodeValue, lower = text.toLowerCase();
+    const hits = [];
+    for (const term of terms) {
+      for (let at = lower.indexOf(term); at >= 0; at = lower.indexOf(term, at + term.length)) hits.push([at, at + term.length]);
+    }
+    if (!hits.length || marked > 200) continue;
+    hits.sort((a, b) => a[0] - b[0]);
+    const fragment = document.createDocumentFragment();
+    let cursor = 0;
+    for (const [start, end] of hits) {
+      if (start < cursor) continue;
+      fragment.append(text.slice(cursor, start));
+      const mark = document.createElement("mark");
+      mark.className = "search-hit"; mark.textContent = text.slice(start, end);
+      fragment.append(mark);
+      cursor = end; marked += 1;
+    }
+    fragment.append(text.slice(cursor));
+    node.replaceWith(fragment);
+  }
+  const section = window.location.hash ? document.getElementById(decodeURIComponent(window.location.hash.slice(1))) : null;
+  const first = Array.from(article.querySelectorAll("mark.search-hit")).find((m) =>
+    !section || (section.compareDocumentPosition(m) & Node.DOCUMENT_POSITION_FOLLOWING));
+  if (first) first.scrollIntoView({ block: "center" });
 })();

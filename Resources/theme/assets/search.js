@@ -44,7 +44,7 @@
     if (results.length === 0) { box.innerHTML = '<p class="none">' + escapeHTML(box.dataset.none || "No section mentions") + ' “' + escapeHTML(query) + '”.</p>'; return; }
     const first = query.toLowerCase().split(/\s+/).filter(Boolean)[0];
     box.innerHTML = "<ol>" + results.map((e) =>
-      '<li><a href="' + e.page + (e.anchor ? "#" + e.anchor : "") + '">' + escapeHTML(e.pageTitle) +
+      '<li><a href="' + e.page + "?highlight=" + encodeURIComponent(query.trim()) + (e.anchor ? "#" + e.anchor : "") + '">' + escapeHTML(e.pageTitle) +
       (e.section ? " — " + escapeHTML(e.section) : "") + "</a><p>" + snippet(e.text, first) + "</p></li>").join("") + "</ol>";
   }
 

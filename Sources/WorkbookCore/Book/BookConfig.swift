@@ -37,6 +37,10 @@ public struct BookConfig: Sendable, Equatable {
     public var outputFolder = "site/out"
     public var themeFolder: String?
     public var footer: String?
+    /// The book's repository (a web address) and the address that edits a file there, with `{path}` for the
+    /// chapter's path from the book root: every page's footer links to both.
+    public var repository: String?
+    public var editURL: String?
     /// What `build` writes besides the HTML site: `["html", "epub"]` adds an EPUB of each edition.
     public var formats: Set<OutputFormat> = [.html]
     /// nil: every library product of the package.
@@ -73,6 +77,12 @@ public struct BookConfig: Sendable, Equatable {
         config.themeFolder = try reader.relativePath("book", "theme")
         config.footer = try reader.string("book", "footer")
         config.formats = try reader.formats("book", "formats") ?? config.formats
+        config.repository = try reader.webAddress("book", "repository")
+        config.editURL = try reader.webAddress("book", "edit-url")
+        if let edit = config.editURL, !edit.contains("{path}") {
+            throw WorkbookError(.load, file: fileName, "book.edit-url = \"\(edit)\" has no {path}; write where a chapter is edited, "
+                + "e.g. \"https://github.com/OWNER/REPO/edit/main/{path}\"")
+        }
         config.imports = try reader.moduleNames("snippets", "imports")
         config.timeout = try reader.positiveNumber("snippets", "timeout")
         config.translations = try reader.translations(chaptersFolder: config.chaptersFolder, sourceLanguage: config.language)
@@ -92,6 +102,8 @@ public struct BookConfig: Sendable, Equatable {
         # theme = "theme"        # files in this folder replace the built-in theme's files of the same name
         # footer = ""            # HTML added to every page's footer
         # formats = ["html"]     # add "epub" for an EPUB of each edition, linked from its landing page
+        # repository = "https://github.com/OWNER/REPO"                 # linked from every page
+        # edit-url = "https://github.com/OWNER/REPO/edit/main/{path}"  # "Edit this page" on every page
 
         [snippets]
         # Modules every snippet imports, besides the helpers (show, check, Table, Chart). Default: the package's
@@ -167,6 +179,15 @@ private struct KeyReader {
             }
             return format
         }).union([.html])
+    }
+
+    /// An http(s) address: pages link to it.
+    mutating func webAddress(_ section: String, _ key: String) throws -> String? {
+        guard let text = try string(section, key) else { return nil }
+        guard text.hasPrefix("https://") || text.hasPrefix("http://"), !text.contains(where: \.isWhitespace) else {
+            throw typeError(section, key, "a web address starting with https://")
+        }
+        return text
     }
 
     mutating func positiveNumber(_ section: String, _ key: String) throws -> Double? {

@@ -6,6 +6,9 @@ import Foundation
 struct PageComposer {
     var template: PageTemplate
     var editions: [SiteEdition]
+    /// book.toml's `repository` and `edit-url` (with `{path}`): the footer links to them.
+    var repository: String?
+    var editURL: String?
     /// The page's scripts carry a nonce and its Content-Security-Policy allows only scripts that do: a
     /// `<script src="file:///…">` that reached a page through a snippet's output or a chapter's prose does not run.
     /// The nonce is a hash of everything else on the page, so it changes only when the page does (a rebuild leaves
@@ -25,12 +28,16 @@ struct PageComposer {
               previous: SitePage?, next: SitePage?) -> String {
         let pages = edition.pages
         let strings = edition.strings
-        let position = pages.firstIndex { $0.name == current }
-        let sidebar = "<ol>\n" + pages.enumerated().map { index, page in
+        let chapters = pages.filter(\.isChapter)
+        func item(_ page: SitePage, number: String) -> String {
             let state = page.name == current ? " class=\"current\" aria-current=\"page\"" : ""
-            return "<li\(state)><a href=\"\(escape(pageURL(page.name)))\"><span class=\"number\">\(index + 1)</span> \(escape(page.title))</a></li>"
-        }.joined(separator: "\n") + "\n</ol>"
-        let progress = position.map { strings.chapterOf($0 + 1, pages.count) } ?? strings.chapterCount(pages.count)
+            return "<li\(state)><a href=\"\(escape(pageURL(page.name)))\"><span class=\"number\">\(number)</span> \(escape(page.title))</a></li>"
+        }
+        let others = pages.filter { !$0.isChapter }
+        let sidebar = "<ol>\n" + chapters.enumerated().map { item($1, number: "\($0 + 1)") }.joined(separator: "\n") + "\n</ol>"
+            + (others.isEmpty ? "" : "\n<ul class=\"appendix\">\n" + others.map { item($0, number: "") }.joined(separator: "\n") + "\n</ul>")
+        let chapterPosition = chapters.firstIndex { $0.name == current }
+        let progress = chapterPosition.map { strings.chapterOf($0 + 1, chapters.count) } ?? strings.chapterCount(chapters.count)
         let navigation = [
             previous.map { "<a class=\"prev\" rel=\"prev\" href=\"\(escape(pageURL($0.name)))\">← \(escape($0.title))</a>" } ?? "<span></span>",
             next.map { "<a class=\"next\" rel=\"next\" href=\"\(escape(pageURL($0.name)))\">\(escape($0.title)) →</a>" } ?? "<span></span>",
@@ -51,11 +58,25 @@ struct PageComposer {
             "ui_skip": escape(strings.skipToContent), "ui_chapters": escape(strings.chapters), "ui_search_label": escape(strings.searchLabel),
             "ui_search_placeholder": escape(strings.searchPlaceholder), "ui_search_none": escape(strings.searchNone),
             "ui_pager": escape(strings.previousAndNext),
-            "progress_percent": position.map { String(Int((Double($0 + 1) / Double(max(pages.count, 1)) * 100).rounded())) } ?? "0",
+            "ui_copy": escape(strings.copy), "ui_copied": escape(strings.copied), "ui_anchor": escape(strings.linkToSection),
+            "ui_close": escape(strings.close),
+            "source_links": sourceLinks(edition: edition, page: current),
+            "progress_percent": chapterPosition.map { String(Int((Double($0 + 1) / Double(max(chapters.count, 1)) * 100).rounded())) } ?? "0",
         ]
         var page = values
         page["script_nonce"] = Self.scriptNonce(template: template.source, values: values)
         return template.render(page)
+    }
+
+    /// " · Source · Edit this page": the book's repository and this page's Markdown there, when book.toml names them.
+    func sourceLinks(edition: SiteEdition, page: String) -> String {
+        var links: [String] = []
+        if let repository { links.append("<a class=\"repository\" href=\"\(escape(repository))\">\(escape(edition.strings.repository))</a>") }
+        if let editURL, page != "index" {
+            let url = editURL.replacingOccurrences(of: "{path}", with: "\(edition.chaptersFolder)/\(page).md")
+            links.append("<a class=\"edit-page\" href=\"\(escape(url))\">\(escape(edition.strings.editPage))</a>")
+        }
+        return links.isEmpty ? "" : "<span class=\"source-links\"> · " + links.joined(separator: " · ") + "</span>"
     }
 
     /// The relative path from one edition's folder to another's ("" is the site's root).

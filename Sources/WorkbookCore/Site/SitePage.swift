@@ -9,6 +9,9 @@ public struct SitePage: Sendable {
     public var markdown: String
     /// HTML for the page footer (how and when its numbers were computed).
     public var footer: String
+    /// False for a page that is not a chapter (a translation's own glossary): listed after the chapters, without a
+    /// number, and not counted in "Chapter 5 of 22".
+    public var isChapter = true
 
     public init(name: String, title: String, summary: String, markdown: String, footer: String = "") {
         self.name = name

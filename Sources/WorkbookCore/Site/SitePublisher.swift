@@ -10,6 +10,9 @@ public struct SitePublisher: Sendable {
     public var footer: String?
     /// Set when each edition also gets an EPUB (`book.epub` in its folder).
     var epub: EpubWriter?
+    /// book.toml's `repository` and `edit-url`, linked from every page's footer.
+    var repository: String?
+    var editURL: String?
 
     public init(theme: Theme, outputDirectory: URL, footer: String? = nil) {
         self.theme = theme
@@ -18,7 +21,8 @@ public struct SitePublisher: Sendable {
     }
 
     public func publish(_ editions: [SiteEdition], rendered: SiteRenderer.RenderedSite) throws {
-        let composer = PageComposer(template: PageTemplate(try theme.read("page.html")), editions: editions)
+        let composer = PageComposer(template: PageTemplate(try theme.read("page.html")), editions: editions,
+                                    repository: repository, editURL: editURL)
         let staging = try StagingFolder(replacing: outputDirectory)
         defer { staging.discard() }
         for edition in editions {

@@ -13,6 +13,8 @@ struct PublishStage: BuildStage {
         let site = build.options.outputDirectory ?? book.siteDirectory
         let theme = book.theme(resources: resources)
         var publisher = SitePublisher(theme: theme, outputDirectory: site, footer: book.config.footer)
+        publisher.repository = book.config.repository
+        publisher.editURL = book.config.editURL
         if build.writesEpub(book) {
             publisher.epub = EpubWriter(pandoc: try SiteRenderer.locatePandoc(), renderer: theme.url(EpubWriter.theme),
                                         textRules: theme.url(SiteRenderer.textRules),

@@ -50,7 +50,7 @@ struct WeaveStage: BuildStage {
                 runs.map { run in
                     translation.chapters[run.chapter.name].map { page($0, run, strings: strings) }
                         ?? page(run.chapter, run, strings: strings, note: strings.untranslated)
-                } + translation.extras.map { page($0, nil, strings: strings) }
+                } + translation.extras.map { var extra = page($0, nil, strings: strings); extra.isChapter = false; return extra }
             })
         }
         build.site = site

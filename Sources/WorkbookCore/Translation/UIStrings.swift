@@ -15,6 +15,14 @@ public struct UIStrings: Sendable, Equatable {
     public var chapterOf: @Sendable (Int, Int) -> String
     public var chapterCount: @Sendable (Int) -> String
     public var untranslated: String
+    /// The code block's copy button, before and after a click; a heading's anchor link; closing the chapter drawer.
+    public var copy: String
+    public var copied: String
+    public var linkToSection: String
+    public var close: String
+    /// The footer's links to the book's repository and to this page's source there.
+    public var repository: String
+    public var editPage: String
     /// The landing page's link to the EPUB edition.
     public var epubDownload: String
     /// The hover text of an inline value whose fresh text the chapter does not record yet (preview), given the
@@ -41,6 +49,8 @@ public struct UIStrings: Sendable, Equatable {
         previousAndNext: "Previous and next chapter", figure: "Figure", table: "Table", textVersionOfFigure: "Text version of figure",
         chapterOf: { "Chapter \($0) of \($1)" }, chapterCount: { "\($0) chapters" },
         untranslated: "This chapter is not translated yet; the English text follows.",
+        copy: "copy", copied: "copied", linkToSection: "Link to this section", close: "Close",
+        repository: "Source", editPage: "Edit this page",
         epubDownload: "Read it offline: the whole book as an EPUB",
         valueNotRecorded: { "Not yet recorded: the chapter says '\($0)'; workbook fix records this fresh value." },
         landingFooter: "Built by workbook from the Markdown chapters; each page says when its numbers were computed.",
@@ -56,6 +66,8 @@ public struct UIStrings: Sendable, Equatable {
         previousAndNext: "上一章与下一章", figure: "图", table: "表", textVersionOfFigure: "文字版：图",
         chapterOf: { "第 \($0) 章，共 \($1) 章" }, chapterCount: { "共 \($0) 章" },
         untranslated: "本章尚未翻译，以下是英文原文。",
+        copy: "复制", copied: "已复制", linkToSection: "本节链接", close: "关闭",
+        repository: "源代码", editPage: "编辑本页",
         epubDownload: "离线阅读：整本书的 EPUB 版",
         valueNotRecorded: { "尚未记录：章节中写的是“\($0)”；workbook fix 会记录这个新算出的值。" },
         landingFooter: "由 workbook 从 Markdown 章节生成；每页都注明其中数字的计算时间。",
