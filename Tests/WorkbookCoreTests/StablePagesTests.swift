@@ -34,7 +34,25 @@ import Testing
         // Still one nonce per page, in the policy and on every script of the page.
         let page = String(decoding: second["01-one.html"]!, as: UTF8.self)
         let nonce = try #require(LivePage.scriptNonce(in: page))
-        #expect(nonce.count == 32 && page.components(separatedBy: "nonce=\"\(nonce)\"").count - 1 == 3)
+        #expect(nonce.count == 32 && page.components(separatedBy: "nonce=\"\(nonce)\"").count - 1 == 4)
         #expect(LivePage.scriptNonce(in: String(decoding: second["02-two.html"]!, as: UTF8.self)) != nonce)
+    }
+}
+
+/// book.toml's `repository` and `edit-url`: every page links to the book's source and to its own Markdown there.
+@Suite(.serialized) struct SourceLinkTests {
+    @Test func pagesLinkToTheRepositoryAndTheirOwnSource() throws {
+        let book = try TestBook(["01-one.md": "# One\n\nProse.\n"])
+        defer { book.remove() }
+        try book.write("[book]\nrepository = \"https://example.org/r\"\nedit-url = \"https://example.org/r/edit/main/{path}\"\n", to: "book.toml")
+        #expect(book.run(.build).errors.isEmpty)
+        let page = try book.read("site/out/01-one.html")
+        #expect(page.contains("<a class=\"repository\" href=\"https://example.org/r\">Source</a>"))
+        #expect(page.contains("<a class=\"edit-page\" href=\"https://example.org/r/edit/main/Chapters/01-one.md\">Edit this page</a>"))
+        #expect(!(try book.read("site/out/index.html")).contains("edit-page"))
+        try book.write("[book]\nedit-url = \"https://example.org/r/edit/main/\"\n", to: "book.toml")
+        #expect(book.run(.build).errors.map(\.message).contains { $0.contains("has no {path}") })
+        try book.write("[book]\nrepository = \"javascript:alert(1)\"\n", to: "book.toml")
+        #expect(book.run(.build).errors.map(\.message).contains { $0.contains("book.repository must be a web address") })
     }
 }
