@@ -56,11 +56,20 @@ public struct SitePublisher: Sendable {
             searchEntries += SearchIndex.entries(page: pageURL(page.name), title: page.title, sections: body.sections)
         }
         try write(SearchIndex.script(searchEntries), to: folder.appendingPathComponent("assets/search-index.js"))
+        let chapters = try edition.pages.map { (name: $0.name, html: try body(of: $0, in: edition, rendered: rendered).html) }
+        try write(composer.page(edition: edition, title: edition.title, body: PrintEdition.body(chapters: chapters),
+                                current: "print", footer: page(footerOf: edition), previous: nil, next: nil),
+                  to: folder.appendingPathComponent(PrintEdition.fileName))
         let landing = try body(of: edition.landing, in: edition, rendered: rendered)
         try write(composer.page(edition: edition, title: edition.title, body: landing.html, current: "index",
-                                footer: edition.strings.landingFooter + (footer.map { " " + $0 } ?? ""),
+                                footer: page(footerOf: edition),
                                 previous: nil, next: edition.pages.first),
                   to: folder.appendingPathComponent("index.html"))
+    }
+
+    /// The footer of the pages that are not one chapter's (the landing page, the print edition).
+    func page(footerOf edition: SiteEdition) -> String {
+        edition.strings.landingFooter + (footer.map { " " + $0 } ?? "")
     }
 
     func body(of page: SitePage, in edition: SiteEdition, rendered: SiteRenderer.RenderedSite) throws -> RenderedPage {

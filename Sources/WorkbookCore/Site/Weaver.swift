@@ -96,9 +96,10 @@ public enum Weaver {
 
     /// The landing page: the edition's `index.md` (or its title) and the list of chapters, as Markdown, so that
     /// pandoc renders the summaries' math and links like any other text.
-    /// - Parameter download: the words and file of an offline edition (the EPUB), linked under the chapter list.
+    /// - Parameter editions: the words and files of the whole book in other forms (print edition, EPUB), linked
+    ///   under the chapter list.
     static func landing(_ markdown: String?, title: String, chapters: [SitePage], heading: String,
-                        download: (words: String, file: String)? = nil) -> String {
+                        editions: [(words: String, file: String)] = []) -> String {
         var lines = [markdown ?? "# \(title)\n", "", "## \(heading) {#chapters}", "", "<div class=\"chapter-list\">", ""]
         for (index, page) in chapters.enumerated() {
             lines.append("\(index + 1). [\(page.title)](\(pageURL(page.name)))")
@@ -106,7 +107,9 @@ public enum Weaver {
             lines.append("")
         }
         lines += ["</div>", ""]
-        if let download { lines += ["[\(download.words)](\(download.file))", ""] }
+        if !editions.isEmpty {
+            lines += ["<div class=\"whole-book\">", "", editions.map { "[\($0.words)](\($0.file))" }.joined(separator: " · "), "", "</div>", ""]
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -31,7 +31,8 @@ struct WeaveStage: BuildStage {
             let chapters = pages(strings)
             let landingPage = SitePage(name: "index", title: title, summary: "",
                                        markdown: Weaver.landing(landing, title: title, chapters: chapters, heading: strings.chapters,
-                                                                download: epub ? (strings.epubDownload, EpubWriter.fileName) : nil))
+                                                                editions: [(strings.printEdition, PrintEdition.fileName)]
+                                                                    + (epub ? [(strings.epubDownload, EpubWriter.fileName)] : [])))
             return SiteEdition(language: language, path: path, title: title, pages: chapters, landing: landingPage,
                                strings: strings, chaptersFolder: chaptersFolder)
         }

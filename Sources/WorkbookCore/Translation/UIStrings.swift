@@ -23,8 +23,9 @@ public struct UIStrings: Sendable, Equatable {
     /// The footer's links to the book's repository and to this page's source there.
     public var repository: String
     public var editPage: String
-    /// The landing page's link to the EPUB edition.
+    /// The landing page's links to the EPUB and to the whole book on one page (to print or save as PDF).
     public var epubDownload: String
+    public var printEdition: String
     /// The hover text of an inline value whose fresh text the chapter does not record yet (preview), given the
     /// recorded text.
     public var valueNotRecorded: @Sendable (String) -> String
@@ -51,7 +52,7 @@ public struct UIStrings: Sendable, Equatable {
         untranslated: "This chapter is not translated yet; the English text follows.",
         copy: "copy", copied: "copied", linkToSection: "Link to this section", close: "Close",
         repository: "Source", editPage: "Edit this page",
-        epubDownload: "Read it offline: the whole book as an EPUB",
+        epubDownload: "the whole book as an EPUB", printEdition: "The whole book on one page, to print or save as PDF",
         valueNotRecorded: { "Not yet recorded: the chapter says '\($0)'; workbook fix records this fresh value." },
         landingFooter: "Built by workbook from the Markdown chapters; each page says when its numbers were computed.",
         pageFooter: { runs, modules, runtime, when, path, tool in
@@ -68,7 +69,7 @@ public struct UIStrings: Sendable, Equatable {
         untranslated: "本章尚未翻译，以下是英文原文。",
         copy: "复制", copied: "已复制", linkToSection: "本节链接", close: "关闭",
         repository: "源代码", editPage: "编辑本页",
-        epubDownload: "离线阅读：整本书的 EPUB 版",
+        epubDownload: "整本书的 EPUB 版", printEdition: "整本书在一页上，可打印或存为 PDF",
         valueNotRecorded: { "尚未记录：章节中写的是“\($0)”；workbook fix 会记录这个新算出的值。" },
         landingFooter: "由 workbook 从 Markdown 章节生成；每页都注明其中数字的计算时间。",
         pageFooter: { runs, modules, runtime, when, path, tool in
