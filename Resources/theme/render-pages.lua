@@ -3,8 +3,8 @@
 -- Run as a filter over an empty document:
 --   pandoc -f markdown -t html5 --lua-filter render-pages.lua -M workbook-pages=LIST -M workbook-links=FILTER
 --          -M workbook-text=page-text.lua /dev/null
--- Records in and out are "<byte count>\n<bytes>". LIST holds, per page, two records: the label of its table of
--- contents ("On this page", in the page's language) and its Markdown. stdout gets, per page: its HTML body; the
+-- Records in and out are "<byte count>\n<bytes>". LIST holds, per page, three records: the label of its table of
+-- contents ("On this page", in the page's language), its Markdown, and its edition's glossary terms. stdout gets, per page: its HTML body; the
 -- number of its search sections N; then N times three records: anchor, heading, plain text.
 --
 -- What pandoc does here and workbook does not: read the Markdown, rewrite chapter links (FILTER, Link nodes
@@ -135,6 +135,52 @@ local unhighlighted = {
   end,
 }
 
+-- The edition's glossary terms ("TERM\tHREF" lines, longest first): the first use of each in the page's prose
+-- (paragraphs and table cells, never headings, links, code or math) links to its row of the glossary.
+local function glossary_terms(list)
+  local terms = {}
+  for line in list:gmatch('[^\n]+') do
+    local term, href = line:match('^(.-)\t(.+)$')
+    if term then table.insert(terms, {term = term, href = href}) end
+  end
+  return terms
+end
+
+local function with_terms_linked(text, terms, linked, out)
+  while text ~= '' do
+    local first, last, found
+    for _, entry in ipairs(terms) do
+      if not linked[entry.term] then
+        local s, e = text:find(entry.term, 1, true)
+        if s and (not first or s < first) then first, last, found = s, e, entry end
+      end
+    end
+    if not found then out:insert(pandoc.Str(text)); return end
+    linked[found.term] = true
+    if first > 1 then out:insert(pandoc.Str(text:sub(1, first - 1))) end
+    out:insert(pandoc.Link({pandoc.Str(found.term)}, found.href, '', pandoc.Attr('', {'glossary-term'})))
+    text = text:sub(last + 1)
+  end
+end
+
+local function glossary_links(terms)
+  local linked = {}
+  local function inlines(list)
+    local out = pandoc.List()
+    for _, element in ipairs(list) do
+      if element.t == 'Str' then
+        with_terms_linked(element.text, terms, linked, out)
+      else
+        if element.t == 'Emph' or element.t == 'Strong' or element.t == 'Span' then element.content = inlines(element.content) end
+        out:insert(element)
+      end
+    end
+    return out
+  end
+  local function block(b) b.content = inlines(b.content); return b end
+  return {Para = block, Plain = block}
+end
+
 function Pandoc(doc)
   local function path(key) return pandoc.utils.stringify(doc.meta[key]) end
   local options = {html_math_method = 'mathml'}
@@ -150,9 +196,12 @@ function Pandoc(doc)
     index = index + 1
     local label = input:read(tonumber(header)) or ''
     local markdown = input:read(tonumber(input:read('l'))) or ''
+    local terms = glossary_terms(input:read(tonumber(input:read('l'))) or '')
     local ok, result = pcall(function()
       local page = pandoc.read(markdown, text.reader)
-      local blocks = pandoc.walk_block(pandoc.walk_block(pandoc.walk_block(pandoc.Div(page.blocks), text.filter), links), unhighlighted).content
+      local blocks = pandoc.walk_block(pandoc.walk_block(pandoc.walk_block(pandoc.Div(page.blocks), text.filter), links), unhighlighted)
+      if #terms > 0 then blocks = pandoc.walk_block(blocks, glossary_links(terms)) end
+      blocks = blocks.content
       local html = pandoc.write(pandoc.Pandoc(with_toc(blocks, label)), 'html5', options)
       return {html = html, sections = sections(blocks)}
     end)

@@ -31,3 +31,23 @@ import Testing
                 == ##"<h2 id="01-a--a">A</h2><a href="#01-a--a">x</a><a href="#02-b--c">y</a><a href="https://x.org/02-b.html">z</a><svg aria-labelledby="01-a--t 01-a--d">"##)
     }
 }
+
+/// A glossary page (`glossary.md`, a table of terms): each row gets an anchor, and every other page links the
+/// first use of each term in its prose there — the longer term first, never in a heading or in code.
+@Suite(.serialized) struct GlossaryTests {
+    @Test func theFirstUseOfEachTermLinksToItsRow() throws {
+        let glossary = "# 术语\n\n| 中文 | English |\n|---|---|\n| 注意力 | attention |\n| 注意力分数 | attention score |\n| 查询 / 键 | query / key |\n"
+        let chapter = "# 注意力\n\n注意力分数来自查询和键；注意力再用它。`注意力` 是代码。\n\n又一次注意力。\n"
+        let book = try TestBook(["01-a.md": chapter, "glossary.md": glossary])
+        defer { book.remove() }
+        #expect(book.run(.build).errors.isEmpty)
+        let page = try book.read("site/out/01-a.html").replacingOccurrences(of: "\n", with: " ")    // pandoc wraps lines
+        #expect(page.contains("<a href=\"glossary.html#term-2\" class=\"glossary-term\">注意力分数</a>"), "\(page)")
+        #expect(page.contains("<a href=\"glossary.html#term-3\" class=\"glossary-term\">查询</a>"))
+        #expect(page.components(separatedBy: "glossary.html#term-1").count == 2, "注意力 is linked once, at its first use in prose")
+        #expect(page.contains("<h1 id=\"注意力\">注意力</h1>") || page.contains(">注意力</h1>"), "headings are not linked")
+        #expect(!page.contains("class=\"glossary-term\">键"), "one-character terms are not linked")
+        let terms = try book.read("site/out/glossary.html")
+        #expect(terms.contains("<span id=\"term-1\"></span>") && terms.contains("<span id=\"term-3\"></span>"))
+    }
+}

@@ -17,7 +17,7 @@ struct PageCache: Sendable {
 
     func url(edition: String, name: String, source: PageSource) -> URL {
         let folder = edition.isEmpty ? directory : directory.appendingPathComponent(edition)
-        return folder.appendingPathComponent("\(name).\(ContentHash.of(base, source.tocLabel, source.markdown)).json")
+        return folder.appendingPathComponent("\(name).\(ContentHash.of(base, source.tocLabel, source.markdown, source.glossary)).json")
     }
 
     func load(edition: String, name: String, source: PageSource) -> RenderedPage? {

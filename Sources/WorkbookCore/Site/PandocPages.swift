@@ -57,7 +57,9 @@ struct PandocPages {
     func renderOneProcess(_ pages: [PageSource]) throws -> Result<[RenderedPage], Failure> {
         let list = scratch.appendingPathComponent("pages-\(getpid())-\(UUID().uuidString.prefix(8)).txt")
         var data = Data()
-        for page in pages { data.append(Self.record(page.tocLabel)); data.append(Self.record(page.markdown)) }
+        for page in pages {
+            data.append(Self.record(page.tocLabel)); data.append(Self.record(page.markdown)); data.append(Self.record(page.glossary))
+        }
         try data.write(to: list)
         defer { try? FileManager.default.removeItem(at: list) }
         let timeout = 60 + 30 * Double(pages.count)

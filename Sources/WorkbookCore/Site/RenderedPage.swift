@@ -20,4 +20,6 @@ struct PageSource: Sendable, Hashable {
     var markdown: String
     /// The label of the page's table of contents, in the page's language.
     var tocLabel: String
+    /// The edition's glossary terms whose first use the page links ("TERM\tHREF" lines; `Glossary`).
+    var glossary: String = ""
 }

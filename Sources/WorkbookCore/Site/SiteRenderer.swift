@@ -51,8 +51,13 @@ public struct SiteRenderer: Sendable {
         var site = RenderedSite()
         var pending: [(edition: SiteEdition, page: SitePage, source: PageSource)] = []
         for edition in editions {
+            let glossary = edition.pages.first { $0.name == Glossary.pageName }.map { Glossary(markdown: $0.markdown) }
             for page in edition.allPages {
-                let source = PageSource(markdown: page.markdown, tocLabel: edition.strings.onThisPage)
+                var source = PageSource(markdown: page.markdown, tocLabel: edition.strings.onThisPage)
+                if let glossary {
+                    if page.name == Glossary.pageName { source.markdown = glossary.anchoredMarkdown }
+                    else if page.name != edition.landing.name { source.glossary = glossary.rendererList(pageURL: pageURL(Glossary.pageName)) }
+                }
                 if let cached = cache.load(edition: edition.path, name: page.name, source: source) {
                     site.pages[edition.path, default: [:]][page.name] = cached
                     site.reused += 1
