@@ -41,7 +41,7 @@ import Testing
         func message(_ text: String) -> String {
             do { _ = try BookConfig.parse(text); return "no error" } catch { return "\(error)" }
         }
-        #expect(message("[book]\ntittle = \"x\"").contains("unknown key book.tittle; [book] takes chapters, footer, formats, language, output, theme, title"))
+        #expect(message("[book]\ntittle = \"x\"").contains("unknown key book.tittle; [book] takes chapters, edit-url, footer, formats, language, output, repository, theme, title"))
         #expect(message("[bok]\ntitle = \"x\"").contains("unknown section [bok]"))
         #expect(message("[book]\ntitle = 3").contains("book.title must be a string"))
         #expect(message("[book]\noutput = \"../elsewhere\"").contains("give a folder inside the book"))
