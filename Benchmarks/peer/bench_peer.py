@@ -5,9 +5,12 @@ to .build/bench-peer-latest.txt.
 
 Scenarios, for each tool, repeated (PEER_REPS, default 5) with the tools' order alternating from one repetition
 to the next:
-- cold: no caches. Jupyter Book: `_build` removed (it holds the jupyter cache, `execute_notebooks: cache`).
-  workbook: `.workbook-cache/runs`, `pages` and `build` removed and the site too; the snippet runtime (the helpers,
-  built once in release mode) is kept, as `make bench` does for the course.
+- fresh: no cache at all, as a new clone or a CI run without a cache meets it. Jupyter Book: `_build` removed (it
+  holds the jupyter cache, `execute_notebooks: cache`). workbook: `.workbook-cache` and the site removed, and the
+  shared helpers runtime too (the per-user runtime books without a package share, here in a scratch folder named
+  by WORKBOOK_RUNTIME_CACHE): the build compiles the helpers in release mode first.
+- cold: the same, but workbook's shared helpers runtime kept — what every book after a user's first one meets
+  (Jupyter Book has no such thing: its cold build is its fresh build).
 - warm: the same build again, nothing changed.
 - edit: one number edited in chapter 7 (the RoPE base, which every cell's output depends on), then ONE command to
   the updated site: `jupyter-book build` / `workbook build --fix` (fresh outputs written into the chapter, page
@@ -143,9 +146,12 @@ class Workbook:
         self.cmd = [WORKBOOK, "build", "--root", folder]
 
     def clean(self):
-        for cache in ["runs", "pages", "build"]:
-            shutil.rmtree(os.path.join(self.folder, ".workbook-cache", cache), ignore_errors=True)
+        shutil.rmtree(os.path.join(self.folder, ".workbook-cache"), ignore_errors=True)
         shutil.rmtree(os.path.join(self.folder, "site"), ignore_errors=True)
+
+    def fresh_clean(self):
+        self.clean()
+        shutil.rmtree(os.environ["WORKBOOK_RUNTIME_CACHE"], ignore_errors=True)
 
     def build(self, what):
         return run(self.cmd, self.folder, f"workbook {what}")
@@ -216,6 +222,8 @@ def main():
         sys.exit(f"bench-peer: no jupyter-book in {args.venv}; make bench-peer installs it")
 
     scratch = tempfile.mkdtemp(prefix="workbook-bench-peer-")
+    # The shared helpers runtime of books without a package, kept apart from the user's own.
+    os.environ["WORKBOOK_RUNTIME_CACHE"] = os.path.join(scratch, "runtime-cache")
     try:
         shutil.copytree(os.path.join(HERE, "jupyterbook"), os.path.join(scratch, "jupyterbook"))
         shutil.copytree(os.path.join(HERE, "workbook"), os.path.join(scratch, "workbook"))
@@ -240,8 +248,13 @@ def main():
         stages = []
         for rep in range(args.reps):
             for tool in ([jb, wb] if rep % 2 == 0 else [wb, jb]):
+                if tool is wb:
+                    tool.fresh_clean()
+                    fresh = tool.build("fresh build")
                 tool.clean()
                 cold = tool.build("cold build")
+                if tool is jb:
+                    fresh = cold
                 warm = tool.build("rebuild, nothing changed")
                 path = tool.chapter()
                 original = open(path).read()
@@ -250,7 +263,8 @@ def main():
                     edit = tool.edit_build("one edit")
                 finally:
                     open(path, "w").write(original)
-                for scenario, value in [("cold", cold["seconds"]), ("warm", warm["seconds"]), ("edit", edit["seconds"]),
+                for scenario, value in [("fresh", fresh["seconds"]), ("cold", cold["seconds"]), ("warm", warm["seconds"]),
+                                        ("edit", edit["seconds"]), ("rss_fresh", fresh["tree_mb"]),
                                         ("rss_tree", cold["tree_mb"]), ("rss_largest", cold["largest_mb"])]:
                     figures.setdefault((scenario, tool.name), []).append(value)
                 if tool is wb:
@@ -258,21 +272,24 @@ def main():
                     summary = [line for line in cold["output"].splitlines() if " chapters, " in line and not line.startswith("[")]
                     if summary:
                         stages.append(stage_seconds(summary[0]))
-                print(f"  rep {rep + 1} {tool.name}: cold {cold['seconds']:.2f} s, warm {warm['seconds']:.3f} s, "
-                      f"edit {edit['seconds']:.2f} s, tree peak {cold['tree_mb']:.0f} MB", flush=True)
+                print(f"  rep {rep + 1} {tool.name}: fresh {fresh['seconds']:.2f} s ({fresh['tree_mb']:.0f} MB), "
+                      f"cold {cold['seconds']:.2f} s ({cold['tree_mb']:.0f} MB), warm {warm['seconds']:.3f} s, "
+                      f"edit {edit['seconds']:.2f} s", flush=True)
 
         def median(scenario, tool):
             return statistics.median(figures[(scenario, tool)])
 
-        for scenario, label in [("cold", "cold"), ("warm", "nothing_changed"), ("edit", "one_edit")]:
+        for scenario, label in [("fresh", "cold_no_cache_at_all"), ("cold", "cold_runtime_kept"), ("warm", "nothing_changed"),
+                                ("edit", "one_edit")]:
             theirs, ours = median(scenario, "jupyterbook"), median(scenario, "workbook")
             digits = 3 if scenario == "warm" else 2
             emit(f"peer.{label}.jupyterbook_s", f"{theirs:.{digits}f}", "s")
             emit(f"peer.{label}.workbook_s", f"{ours:.{digits}f}", "s")
             emit(f"peer.{label}.ratio", f"{theirs / ours:.2f}", "(Jupyter Book / workbook: times faster)")
-        for scenario in ["rss_tree", "rss_largest"]:
+        for scenario in ["rss_fresh", "rss_tree", "rss_largest"]:
             theirs, ours = median(scenario, "jupyterbook"), median(scenario, "workbook")
-            name = "peak_rss" if scenario == "rss_tree" else "peak_rss_largest_process"
+            name = {"rss_fresh": "peak_rss_cold_no_cache_at_all", "rss_tree": "peak_rss_cold_runtime_kept",
+                    "rss_largest": "peak_rss_largest_process"}[scenario]
             emit(f"peer.{name}.jupyterbook_mb", f"{theirs:.0f}", "MB")
             emit(f"peer.{name}.workbook_mb", f"{ours:.0f}", "MB")
             emit(f"peer.{name}.ratio", f"{ours / theirs:.2f}", "(workbook / Jupyter Book: times the memory)")
