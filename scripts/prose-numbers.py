@@ -10,8 +10,9 @@ chance), and so are numbers in code, math, links and comments.
     scripts/prose-numbers.py                  # per chapter and edition: quoting numbers, verified, the rest listed
     scripts/prose-numbers.py --perturb N      # also change N numbers at random, one at a time, and run
                                               # `workbook check` on each: a verified one must fail, as claimed
+                                              # (WORKBOOK names the tool; default .build/debug/workbook)
 """
-import pathlib, random, re, subprocess, sys
+import os, pathlib, random, re, subprocess, sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 VALUE = re.compile(r"<!--=(.*?)-->(.*?)<!--/-->")
@@ -124,7 +125,8 @@ def perturb(path, line, column, text):
     lines[line - 1] = current[:column - 1] + changed + current[column - 1 + len(text):]
     try:
         path.write_text("\n".join(lines), encoding="utf-8")
-        run = subprocess.run([str(ROOT / ".build/debug/workbook"), "check", path.stem], cwd=ROOT,
+        tool = os.environ.get("WORKBOOK", str(ROOT / ".build/debug/workbook"))
+        run = subprocess.run([tool, "check", path.stem], cwd=ROOT,
                              capture_output=True, text=True)
         return run.returncode != 0
     finally:
