@@ -229,7 +229,8 @@ struct BrowserTests {
     }
 
     /// Issue 24, phones: at 390 CSS px no page of either edition is wider than the screen — an element wider than
-    /// the screen must sit in a box that scrolls (a formula, a table, code), never make the page scroll sideways.
+    /// the screen must sit in a box that scrolls (a formula, a table, code), never make the page scroll sideways —
+    /// and no chart's text is under 10 px tall.
     @Test func noPageScrollsSidewaysOnAPhone() throws {
         let chromium = try #require(Chromium.found)
         try #require(Self.site.report.succeeded)
@@ -252,12 +253,18 @@ struct BrowserTests {
                     if (r.width > 0 && r.right > width + 1 && !scrolls(e)) out.push(e.tagName.toLowerCase() + ' ends at ' + Math.round(r.right) + ' px');
                   }
                   if (document.documentElement.scrollWidth > width) out.unshift('the page is ' + document.documentElement.scrollWidth + ' px wide');
+                  // Chart text: its font size in drawing units times the drawing's scale on screen.
+                  for (const svg of document.querySelectorAll('svg.chart-svg')) {
+                    const text = svg.querySelector('text');
+                    const px = text ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width * parseFloat(getComputedStyle(text).fontSize) : 99;
+                    if (px < 10) { out.push('chart text ' + px.toFixed(1) + ' px tall'); break; }
+                  }
                   return out.slice(0, 3).join('; ');
                 })()
                 """, session: page) as? String ?? "not evaluated"
             if !found.isEmpty { wide.append("\(name): \(found)") }
         }
-        #expect(wide.isEmpty, "wider than a 390 px phone:\n\(wide.joined(separator: "\n"))")
+        #expect(wide.isEmpty, "wider than a 390 px phone, or chart text under 10 px:\n\(wide.joined(separator: "\n"))")
     }
 
     /// Issue 24, phones: the chapter list opens as a drawer from the top bar and closes with Escape; a chart's
