@@ -23,7 +23,7 @@ struct BrowserTests {
     static var chinesePages: [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: site.folder.appendingPathComponent("zh").path)) ?? []
         return ["zh/index.html"] + chapterPages.map { "zh/" + $0 }
-            + names.filter { $0.hasSuffix(".html") && $0 != "index.html" && !chapterPages.contains($0) }.sorted().map { "zh/" + $0 }
+            + names.filter { $0.hasSuffix(".html") && $0 != "index.html" && $0 != "print.html" && !chapterPages.contains($0) }.sorted().map { "zh/" + $0 }
     }
     static var allPages: [String] { ["index.html"] + chapterPages + chinesePages }
 
@@ -78,8 +78,9 @@ struct BrowserTests {
                 let parts = href.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 let target = parts[0].isEmpty ? page : Self.resolve(parts[0].components(separatedBy: "?")[0], from: page)
                 guard let ids = idsByPage[target] else {
-                    // A file that is not a page (the EPUB) must exist.
-                    if !target.hasSuffix(".html"), FileManager.default.fileExists(atPath: Self.site.folder.appendingPathComponent(target).path) { continue }
+                    // A file that is not a chapter page (the EPUB, the print edition) must exist.
+                    if !target.hasSuffix(".html") || target.hasSuffix("print.html"),
+                       FileManager.default.fileExists(atPath: Self.site.folder.appendingPathComponent(target).path) { continue }
                     Issue.record("\(page): link to \(href) — no such page")
                     continue
                 }
