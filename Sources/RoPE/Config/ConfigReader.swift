@@ -1,131 +1,169 @@
 import Foundation
 
-/// Turns the dictionary of a config.json into a `ModelRoPEConfig`, naming the key at fault on every error.
-struct ConfigReader {
-    let top: [String: JSONValue]
+/// Reads one rope dict — a flat `rope_scaling` / `rope_parameters`, or one entry of a dict keyed by layer type —
+/// into a `ModelRoPEConfig`, the way transformers v5 standardizes it and its `_compute_*_parameters` read it, naming
+/// the key at fault on every error.
+///
+/// What the dict does not say is filled in from outside, in transformers' order (`standardize_rope_params`):
+/// - rope_theta: the dict, then `theta` (the top-level key, or `rope_local_base_freq` for Gemma 3's local layers),
+///   then the model's default;
+/// - partial_rotary_factor: the dict, then the top level, then the model's default (1, or 0.25 for Qwen3.5);
+/// - original_max_position_embeddings: a flat dict gives the top-level key priority (Phi-3); a per-layer-type dict
+///   does not; max_position_embeddings is the last fallback.
+struct RopeDictReader {
+    var dict: [String: JSONValue]
+    /// The key path of the dict itself, e.g. `rope_scaling` or `text_config.rope_parameters.full_attention`.
+    var path: String
+    /// The type when the dict names none: "default" for `rope_parameters` and per-layer-type dicts; nil (an error)
+    /// for a legacy `rope_scaling`.
+    var typeWhenMissing: String?
+    var theta: Setting<Double>?
+    var defaultTheta: Double?
+    var partial: Setting<Double>?
+    var defaultPartial: Double = 1
+    var partialPolicy: PartialRotaryPolicy = .honor
+    /// The top-level original_max_position_embeddings, when it overrides the dict's (flat configs only).
+    var overridingOriginal: Setting<Int>?
+    var maxPositionEmbeddings: Int?
+    var headDim: Int
+    /// Keys the model's own code reads from the dict besides the rope type's (`mrope_section`, …).
+    var modelKeys: Set<String> = []
+    /// Nested dicts: transformers reads `truncate` from the top-level rope_parameters only, so a per-type one is
+    /// never seen.
+    var truncateIsRead = true
 
-    /// The rope dict (`rope_parameters` or `rope_scaling`) and the key path it was found under.
-    private var ropeDict: [String: JSONValue] = [:]
-    private var ropeKey = "rope_scaling"
+    /// A value found outside the dict, with the key path it came from.
+    struct Setting<T> { var value: T; var key: String }
 
-    init(top: [String: JSONValue]) { self.top = top }
+    enum PartialRotaryPolicy {
+        /// The model rotates the first Int(head_dim × p) channels (Phi, GPT-NeoX, Qwen3.5, DeepSeek-V4, …).
+        case honor
+        /// The model's code rotates the whole head whatever the config says: a factor other than 1 is an error.
+        case rejectNamingModel(String)
+    }
 
-    mutating func read() throws -> ModelRoPEConfig {
-        try locateRopeDict()
-        let headDim = try resolveHeadDim()
-        let partial = try number("partial_rotary_factor", in: top, at: "partial_rotary_factor")
-            ?? number("rotary_pct", in: top, at: "rotary_pct")
-            ?? number("partial_rotary_factor", in: ropeDict, at: "\(ropeKey).partial_rotary_factor") ?? 1
-        guard partial > 0, partial <= 1 else {
-            throw ConfigError(key: "partial_rotary_factor", "must be in (0, 1], got \(JSONValue.format(partial))")
-        }
-        guard let rotaryDim = Frequencies.rotaryDimension(headDim: headDim, partialRotaryFactor: partial) else {
-            throw ConfigError(key: "partial_rotary_factor",
-                              "rotary dim Int(\(headDim) × \(JSONValue.format(partial))) must be a positive even number")
+    func read() throws -> ModelRoPEConfig {
+        let type = try ropeType()
+        try rejectUnknownKeys(type: type)
+        let factor = try resolvePartial()
+        let rotaryDim: Int
+        if type == "proportional" {
+            rotaryDim = headDim     // the whole head is the rotate_half block; only the first pairs turn
+        } else {
+            guard let dim = Frequencies.rotaryDimension(headDim: headDim, partialRotaryFactor: factor.value) else {
+                throw ConfigError(key: factor.key,
+                                  "rotary dim Int(\(headDim) × \(JSONValue.format(factor.value))) must be a positive even number")
+            }
+            rotaryDim = dim
         }
         let base = try resolveBase()
-        let maxPos = try integer("max_position_embeddings", in: top, at: "max_position_embeddings")
-        let origTop = try integer("original_max_position_embeddings", in: top, at: "original_max_position_embeddings")
-        let origDict = try integer("original_max_position_embeddings", in: ropeDict,
-                                   at: "\(ropeKey).original_max_position_embeddings")
-        let orig = origTop ?? origDict ?? maxPos
-        let scaling = try resolveScaling(rotaryDim: rotaryDim, maxPos: maxPos, orig: orig)
-        return ModelRoPEConfig(headDim: headDim, rotaryDim: rotaryDim, base: base, maxPositionEmbeddings: maxPos,
-                               originalMaxPositionEmbeddings: origTop ?? origDict, scaling: scaling)
+        let dictOriginal = try integer("original_max_position_embeddings", in: dict, at: key("original_max_position_embeddings"))
+        let original = overridingOriginal?.value ?? dictOriginal
+        let scaling = try resolveScaling(type: type, rotaryDim: rotaryDim, original: original, partial: factor.value)
+        return ModelRoPEConfig(headDim: headDim, rotaryDim: rotaryDim, base: base, maxPositionEmbeddings: maxPositionEmbeddings,
+                               originalMaxPositionEmbeddings: original, scaling: scaling)
     }
+
+    func key(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
 
     // MARK: - The pieces
 
-    private mutating func locateRopeDict() throws {
-        for key in ["rope_parameters", "rope_scaling"] {
-            switch top[key] {
+    func ropeType() throws -> String {
+        for name in ["rope_type", "type"] {
+            switch dict[name] {
             case nil, .null?: continue
-            case .object(let dict)?:
-                if dict["rope_type"] == nil, dict["type"] == nil, dict["rope_theta"] == nil,
-                   !dict.isEmpty, dict.values.allSatisfy({ if case .object = $0 { true } else { false } }) {
-                    throw ConfigError(key: key, "holds one rope dict per layer type (\(dict.keys.sorted().joined(separator: ", "))); "
-                        + "extract the one you want into a config of its own")
-                }
-                ropeDict = dict
-                ropeKey = key
-                return
-            case let other?:
-                throw ConfigError(key: key, "is \(other.kindName); expected an object or null")
+            case .string(let t)?: return t == "su" ? "longrope" : t
+            case let bad?: throw ConfigError(key: key(name), "is \(bad.kindName); expected a string such as \"yarn\"")
             }
+        }
+        guard let typeWhenMissing else {
+            throw ConfigError(key: key("rope_type"), "missing; expected one of \(Self.knownTypes)")
+        }
+        return typeWhenMissing
+    }
+
+    /// transformers' validation key sets (`_validate_*_rope_parameters`), plus the model's own keys: anything else
+    /// in the dict is a typo or a key this rope type never reads.
+    func rejectUnknownKeys(type: String) throws {
+        guard let allowed = Self.keys[type] else {
+            throw ConfigError(key: key(dict["rope_type"] != nil ? "rope_type" : "type"),
+                              "unknown rope type \"\(type)\"; expected one of \(Self.knownTypes)")
+        }
+        let common: Set<String> = ["rope_type", "type", "rope_theta", "partial_rotary_factor"]
+        for name in dict.keys.sorted() where !common.contains(name) && !allowed.contains(name) && !modelKeys.contains(name) {
+            throw ConfigError(key: key(name), "is not read for rope_type \"\(type)\"; its keys are "
+                              + (common.subtracting(["type"]).union(allowed).union(modelKeys)).sorted().joined(separator: ", "))
+        }
+        if !truncateIsRead, dict["truncate"] != nil {
+            throw ConfigError(key: key("truncate"), "is never read: transformers takes `truncate` from the top level of "
+                              + "rope_parameters, not from a per-layer-type entry, so this config rounds the YaRN ramp either way")
         }
     }
 
-    /// Real heads have 64–256 dimensions; far beyond that a config is wrong, and computing with it would only
-    /// exhaust memory.
-    static let largestHeadDim = 65_536
+    static let keys: [String: Set<String>] = [
+        "default": [],
+        "linear": ["factor"], "dynamic": ["factor"], "ntk": ["factor"],
+        "yarn": ["factor", "original_max_position_embeddings", "attention_factor", "beta_fast", "beta_slow", "mscale",
+                 "mscale_all_dim", "truncate"],
+        "longrope": ["short_factor", "long_factor", "original_max_position_embeddings", "attention_factor", "factor"],
+        "llama3": ["factor", "original_max_position_embeddings", "low_freq_factor", "high_freq_factor"],
+        "proportional": ["factor"],
+    ]
+    static let knownTypes = "default, linear, ntk, dynamic, yarn, llama3, longrope, proportional"
 
-    private func resolveHeadDim() throws -> Int {
-        if let explicit = try integer("head_dim", in: top, at: "head_dim") {
-            guard explicit > 0, explicit <= Self.largestHeadDim else {
-                throw ConfigError(key: "head_dim", "must be between 1 and \(Self.largestHeadDim), got \(explicit)")
-            }
-            return explicit
+    func resolvePartial() throws -> Setting<Double> {
+        let setting: Setting<Double>
+        if let own = try number("partial_rotary_factor", in: dict, at: key("partial_rotary_factor")) {
+            setting = Setting(value: own, key: key("partial_rotary_factor"))
+        } else if let partial {
+            setting = partial
+        } else {
+            setting = Setting(value: defaultPartial, key: key("partial_rotary_factor"))
         }
-        guard let hidden = try integer("hidden_size", in: top, at: "hidden_size") else {
-            throw ConfigError(key: "hidden_size", "missing; give head_dim, or hidden_size and num_attention_heads")
+        guard setting.value > 0, setting.value <= 1 else {
+            throw ConfigError(key: setting.key, "must be in (0, 1], got \(JSONValue.format(setting.value))")
         }
-        guard let heads = try integer("num_attention_heads", in: top, at: "num_attention_heads") else {
-            throw ConfigError(key: "num_attention_heads", "missing; give head_dim, or hidden_size and num_attention_heads")
+        if setting.value != 1, case .rejectNamingModel(let model) = partialPolicy {
+            throw ConfigError(key: setting.key, "is \(JSONValue.format(setting.value)), but transformers' \(model) code rotates "
+                              + "the whole head (it ignores the factor for default RoPE and fails on it for scaled RoPE)")
         }
-        guard heads > 0 else { throw ConfigError(key: "num_attention_heads", "must be positive, got \(heads)") }
-        guard hidden > 0 else { throw ConfigError(key: "hidden_size", "must be positive, got \(hidden)") }
-        guard hidden / heads >= 1, hidden / heads <= Self.largestHeadDim else {
-            throw ConfigError(key: "hidden_size", "hidden_size / num_attention_heads = \(hidden / heads) is not a plausible head size (1…\(Self.largestHeadDim))")
-        }
-        return hidden / heads
+        return setting
     }
 
-    private func resolveBase() throws -> Double {
-        let candidates: [(String, [String: JSONValue], String)] = [
-            ("rope_theta", ropeDict, "\(ropeKey).rope_theta"), ("rope_theta", top, "rope_theta"),
-            ("rotary_emb_base", top, "rotary_emb_base"),
-        ]
-        for (name, dict, path) in candidates {
-            if let base = try number(name, in: dict, at: path) {
-                guard base.isFinite, base > 1 else {
-                    throw ConfigError(key: path, "the base must be a finite number greater than 1, got \(JSONValue.format(base))")
-                }
-                return base
-            }
+    func resolveBase() throws -> Double {
+        let path = key("rope_theta")
+        let found: Setting<Double>? = try number("rope_theta", in: dict, at: path).map { Setting(value: $0, key: path) } ?? theta
+        guard let found else {
+            if let defaultTheta { return defaultTheta }
+            throw ConfigError(key: "rope_theta", "missing; expected the RoPE base (e.g. 10000), at the top level or in rope_parameters")
         }
-        throw ConfigError(key: "rope_theta", "missing; expected the RoPE base (e.g. 10000), at the top level or in rope_parameters")
+        guard found.value.isFinite, found.value > 1 else {
+            throw ConfigError(key: found.key, "the base must be a finite number greater than 1, got \(JSONValue.format(found.value))")
+        }
+        return found.value
     }
 
-    private func resolveScaling(rotaryDim: Int, maxPos: Int?, orig: Int?) throws -> RoPEScaling {
-        guard !ropeDict.isEmpty else { return .none }
-        let typePath: String
-        let type: String
-        if case .string(let t)? = ropeDict["rope_type"] { type = t; typePath = "\(ropeKey).rope_type" }
-        else if case .string(let t)? = ropeDict["type"] { type = t; typePath = "\(ropeKey).type" }
-        else if let bad = ropeDict["rope_type"] ?? ropeDict["type"] {
-            throw ConfigError(key: "\(ropeKey).rope_type", "is \(bad.kindName); expected a string such as \"yarn\"")
-        } else if ropeKey == "rope_parameters" { type = "default"; typePath = "rope_parameters.rope_type" }
-        else { throw ConfigError(key: "\(ropeKey).rope_type", "missing; expected one of \(Self.knownTypes)") }
-
+    func resolveScaling(type: String, rotaryDim: Int, original: Int?, partial: Double) throws -> RoPEScaling {
+        let orig = original ?? maxPositionEmbeddings
         func factor(derived: Double? = nil) throws -> Double {
             guard let f = try positiveNumber("factor") ?? derived else {
-                throw ConfigError(key: "\(ropeKey).factor", "missing; rope_type \"\(type)\" needs a scaling factor")
+                throw ConfigError(key: key("factor"), "missing; rope_type \"\(type)\" needs a scaling factor")
             }
             return f
         }
         func requireOrig() throws -> Int {
             guard let orig else {
-                throw ConfigError(key: "\(ropeKey).original_max_position_embeddings",
+                throw ConfigError(key: key("original_max_position_embeddings"),
                                   "missing (and no max_position_embeddings to fall back on); rope_type \"\(type)\" needs the training context")
             }
             guard orig > 0 else {
-                throw ConfigError(key: "original_max_position_embeddings", "must be positive, got \(orig)")
+                throw ConfigError(key: overridingOriginal?.key ?? key("original_max_position_embeddings"), "must be positive, got \(orig)")
             }
             return orig
         }
         let derivedFactor: Double? = {
-            guard let maxPos, let orig, orig > 0 else { return nil }
-            return Double(maxPos) / Double(orig)
+            guard let maxPositionEmbeddings, let orig, orig > 0 else { return nil }
+            return Double(maxPositionEmbeddings) / Double(orig)
         }()
 
         switch type {
@@ -133,37 +171,30 @@ struct ConfigReader {
         case "linear": return .linear(LinearScaling(factor: try factor()))
         case "ntk": return .ntkAware(NTKAwareScaling(factor: try factor()))
         case "dynamic":
-            guard let maxPos, maxPos > 0 else {
+            guard let maxPositionEmbeddings, maxPositionEmbeddings > 0 else {
                 throw ConfigError(key: "max_position_embeddings", "missing or not positive; dynamic NTK needs it")
             }
-            return .dynamicNTK(DynamicNTKScaling(factor: try factor(), maxPositionEmbeddings: maxPos))
+            return .dynamicNTK(DynamicNTKScaling(factor: try factor(), maxPositionEmbeddings: maxPositionEmbeddings))
         case "yarn":
             let orig = try requireOrig()
             let truncate: Bool
-            switch ropeDict["truncate"] {
+            switch dict["truncate"] {
             case nil, .null?: truncate = true
-            case .bool(let b)?: truncate = b
-            case let other?: throw ConfigError(key: "\(ropeKey).truncate", "is \(other.kindName); expected true or false")
+            case .bool(let b)?: truncate = truncateIsRead ? b : true
+            case let other?: throw ConfigError(key: key("truncate"), "is \(other.kindName); expected true or false")
             }
-            let betaFast = try positiveOrDefault("beta_fast", 32)
-            let betaSlow = try positiveOrDefault("beta_slow", 1)
             return .yarn(YaRNScaling(
                 factor: try factor(derived: derivedFactor), originalMaxPositionEmbeddings: orig,
-                betaFast: betaFast, betaSlow: betaSlow,
-                mscale: try number("mscale", in: ropeDict, at: "\(ropeKey).mscale"),
-                mscaleAllDim: try number("mscale_all_dim", in: ropeDict, at: "\(ropeKey).mscale_all_dim"),
+                betaFast: try positiveOrDefault("beta_fast", 32), betaSlow: try positiveOrDefault("beta_slow", 1),
+                mscale: try number("mscale", in: dict, at: key("mscale")),
+                mscaleAllDim: try number("mscale_all_dim", in: dict, at: key("mscale_all_dim")),
                 attentionFactor: try positiveNumber("attention_factor"), truncate: truncate))
         case "llama3":
-            let orig = try requireOrig()
-            let low = try requiredNumber("low_freq_factor")
-            let high = try requiredNumber("high_freq_factor")
-            guard low != high else {
-                throw ConfigError(key: "\(ropeKey).high_freq_factor",
-                                  "equals low_freq_factor (\(JSONValue.format(low))); the smoothing band would divide by zero")
-            }
-            return .llama3(Llama3Scaling(factor: try factor(), lowFreqFactor: low, highFreqFactor: high,
-                                         originalMaxPositionEmbeddings: orig))
-        case "longrope", "su":
+            // Equal low and high factors (Llama 4 Scout) make a hard cut at L/low; transformers only warns.
+            return .llama3(Llama3Scaling(factor: try factor(), lowFreqFactor: try requiredNumber("low_freq_factor"),
+                                         highFreqFactor: try requiredNumber("high_freq_factor"),
+                                         originalMaxPositionEmbeddings: try requireOrig()))
+        case "longrope":
             let orig = try requireOrig()
             let pairs = rotaryDim / 2
             return .longRoPE(LongRoPEScaling(
@@ -171,38 +202,27 @@ struct ConfigReader {
                 longFactor: try factorList("long_factor", count: pairs),
                 factor: try factor(derived: derivedFactor), originalMaxPositionEmbeddings: orig,
                 attentionFactor: try positiveNumber("attention_factor")))
+        case "proportional":
+            return .proportional(ProportionalScaling(factor: try positiveNumber("factor") ?? 1, partialRotaryFactor: partial))
         default:
-            throw ConfigError(key: typePath, "unknown rope type \"\(type)\"; expected one of \(Self.knownTypes)")
+            throw ConfigError(key: key("rope_type"), "unknown rope type \"\(type)\"; expected one of \(Self.knownTypes)")
         }
     }
-
-    static let knownTypes = "default, linear, ntk, dynamic, yarn, llama3, longrope"
 
     // MARK: - Typed key access
 
-    private func number(_ name: String, in dict: [String: JSONValue], at path: String) throws -> Double? {
-        switch dict[name] {
-        case nil, .null?: return nil
-        case .number(let n)?: return n
-        case let other?: throw ConfigError(key: path, "is \(other.kindName); expected a number")
-        }
+    func number(_ name: String, in dict: [String: JSONValue], at path: String) throws -> Double? {
+        try JSONValue.number(dict[name], at: path)
     }
 
-    private func integer(_ name: String, in dict: [String: JSONValue], at path: String) throws -> Int? {
-        guard let n = try number(name, in: dict, at: path) else { return nil }
-        guard n == n.rounded() else {
-            throw ConfigError(key: path, "must be a whole number, got \(JSONValue.format(n))")
-        }
-        guard abs(n) < 1e15 else {
-            throw ConfigError(key: path, "is too large (\(JSONValue.format(n))); expected a count below 10^15")
-        }
-        return Int(n)
+    func integer(_ name: String, in dict: [String: JSONValue], at path: String) throws -> Int? {
+        try JSONValue.integer(dict[name], at: path)
     }
 
     /// A key of the rope dict that, when present, must be a finite positive number.
-    private func positiveNumber(_ name: String) throws -> Double? {
-        let path = "\(ropeKey).\(name)"
-        guard let n = try number(name, in: ropeDict, at: path) else { return nil }
+    func positiveNumber(_ name: String) throws -> Double? {
+        let path = key(name)
+        guard let n = try number(name, in: dict, at: path) else { return nil }
         guard n.isFinite, n > 0 else { throw ConfigError(key: path, "must be a finite positive number, got \(JSONValue.format(n))") }
         // Below the smallest normal double, 1/n overflows: every frequency would print as inf.
         guard n.isNormal, (1 / n).isFinite else {
@@ -211,22 +231,22 @@ struct ConfigReader {
         return n
     }
 
-    private func requiredNumber(_ name: String) throws -> Double {
-        guard let n = try positiveNumber(name) else { throw ConfigError(key: "\(ropeKey).\(name)", "missing; expected a number") }
+    func requiredNumber(_ name: String) throws -> Double {
+        guard let n = try positiveNumber(name) else { throw ConfigError(key: key(name), "missing; expected a number") }
         return n
     }
 
     /// transformers reads beta_fast / beta_slow with Python's `or`, so 0 (and absence) mean the default.
-    private func positiveOrDefault(_ name: String, _ fallback: Double) throws -> Double {
-        if case .number(0)? = ropeDict[name] { return fallback }
+    func positiveOrDefault(_ name: String, _ fallback: Double) throws -> Double {
+        if case .number(0)? = dict[name] { return fallback }
         return try positiveNumber(name) ?? fallback
     }
 
-    private func factorList(_ name: String, count: Int) throws -> [Double] {
-        let path = "\(ropeKey).\(name)"
-        guard case .array(let items)? = ropeDict[name] else {
-            throw ConfigError(key: path, ropeDict[name] == nil ? "missing; expected an array of \(count) numbers (one per rotary pair)"
-                              : "is \(ropeDict[name]!.kindName); expected an array of \(count) numbers")
+    func factorList(_ name: String, count: Int) throws -> [Double] {
+        let path = key(name)
+        guard case .array(let items)? = dict[name] else {
+            throw ConfigError(key: path, dict[name] == nil ? "missing; expected an array of \(count) numbers (one per rotary pair)"
+                              : "is \(dict[name]!.kindName); expected an array of \(count) numbers")
         }
         guard items.count == count else {
             throw ConfigError(key: path, "has \(items.count) entries; expected \(count) (rotary_dim / 2)")
@@ -237,5 +257,24 @@ struct ConfigReader {
             }
             return n
         }
+    }
+}
+
+extension JSONValue {
+    /// A number, or nil when absent or null; anything else is an error naming `path`.
+    static func number(_ value: JSONValue?, at path: String) throws -> Double? {
+        switch value {
+        case nil, .null?: return nil
+        case .number(let n)?: return n
+        case let other?: throw ConfigError(key: path, "is \(other.kindName); expected a number")
+        }
+    }
+
+    /// A whole number below 10^15, or nil when absent or null.
+    static func integer(_ value: JSONValue?, at path: String) throws -> Int? {
+        guard let n = try number(value, at: path) else { return nil }
+        guard n == n.rounded() else { throw ConfigError(key: path, "must be a whole number, got \(format(n))") }
+        guard abs(n) < 1e15 else { throw ConfigError(key: path, "is too large (\(format(n))); expected a count below 10^15") }
+        return Int(n)
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 
-/// The RoPE-relevant part of a Hugging Face `config.json`, read with transformers v5 precedence.
+/// One RoPE setting of a Hugging Face `config.json`: the head and rotary widths, the base, the contexts and the
+/// frequency scaling, read with transformers v5 precedence. A model whose layers use several settings (Gemma 3,
+/// OLMo 3, Gemma 4, DeepSeek-V4) is read with `RoPEPlacement`, whose groups each hold one of these.
 ///
 /// Both forms are accepted:
 /// - legacy: top-level `rope_theta` plus `rope_scaling: {"type" | "rope_type": …, …}` (or `rope_scaling: null`);
@@ -8,7 +10,8 @@ import Foundation
 ///
 /// Resolution rules (transformers v5 `modeling_rope_utils.py` and `standardize_rope_params`):
 /// - head_dim: explicit non-null `head_dim`, else hidden_size / num_attention_heads (integer division);
-/// - partial_rotary_factor: top level, else the rope dict, else 1; rotary_dim = Int(head_dim × factor), even;
+///   DeepSeek-V2/V3 use `qk_rope_head_dim`;
+/// - partial_rotary_factor: the rope dict, else the top level, else 1; rotary_dim = Int(head_dim × factor), even;
 /// - original_max_position_embeddings: top level first (Phi-3), then the rope dict, then max_position_embeddings;
 /// - yarn / longrope without `factor`: max_position_embeddings / original_max_position_embeddings.
 public struct ModelRoPEConfig: Sendable, Equatable {
@@ -48,16 +51,15 @@ public struct ModelRoPEConfig: Sendable, Equatable {
         return scaled.isFinite && scaled < 1e15 ? Int(scaled) : nil     // a hostile factor must not trap
     }
 
-    /// Reads a config.json document.
+    /// Reads a config.json document whose layers all use one RoPE setting (layers without RoPE aside).
     public static func parse(_ data: Data) throws -> ModelRoPEConfig {
-        let document: JSONValue
-        do { document = try JSONValue.parse(data) } catch let error as JSONParseError {
-            throw ConfigError(key: "", error.description)
+        let placement = try RoPEPlacement.parse(data)
+        guard placement.groups.count == 1 else {
+            let labels = placement.groups.map(\.label).joined(separator: ", ")
+            throw ConfigError(key: placement.modelType == "deepseek_v4" ? "compress_ratios" : "layer_types",
+                              "the model uses \(placement.groups.count) RoPE settings, one per layer type (\(labels)); "
+                              + "read it with RoPEPlacement.parse and pick a group")
         }
-        guard case .object(let top) = document else {
-            throw ConfigError(key: "", "the top-level value is \(document.kindName); expected a JSON object")
-        }
-        var reader = ConfigReader(top: top)
-        return try reader.read()
+        return placement.groups[0].rope
     }
 }

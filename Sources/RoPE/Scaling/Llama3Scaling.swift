@@ -6,8 +6,10 @@ import Foundation
 ///     λ > L/low_freq_factor                → θ / factor               (long wavelengths: interpolate)
 ///     otherwise (inclusive band)           → (1 − γ)·θ/factor + γ·θ,  γ = (L/λ − low)/(high − low)
 ///
-/// L is original_max_position_embeddings. low_freq_factor must differ from high_freq_factor (γ divides by their
-/// difference; transformers does not guard it, we reject such a config when reading it).
+/// L is original_max_position_embeddings. When low_freq_factor equals high_freq_factor (Llama 4 Scout ships 1 and 1)
+/// the band shrinks to the single wavelength λ = L/low: every pair is either kept or divided — a hard cut at L
+/// tokens. transformers accepts it with a warning; only a pair whose wavelength is exactly L/low would divide 0 by 0
+/// (in transformers as here), which no base and head size in use produces.
 public struct Llama3Scaling: Sendable, Equatable {
     public var factor: Double
     public var lowFreqFactor: Double

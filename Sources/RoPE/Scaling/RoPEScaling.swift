@@ -7,6 +7,7 @@ public enum RoPEScaling: Sendable, Equatable {
     case yarn(YaRNScaling)
     case llama3(Llama3Scaling)
     case longRoPE(LongRoPEScaling)
+    case proportional(ProportionalScaling)
 
     /// The name transformers uses for this method's `rope_type`.
     public var typeName: String {
@@ -18,6 +19,7 @@ public enum RoPEScaling: Sendable, Equatable {
         case .yarn: return "yarn"
         case .llama3: return "llama3"
         case .longRoPE: return "longrope"
+        case .proportional: return "proportional"
         }
     }
 
@@ -31,6 +33,7 @@ public enum RoPEScaling: Sendable, Equatable {
         case .yarn(let m): return m.factor
         case .llama3(let m): return m.factor
         case .longRoPE(let m): return m.factor
+        case .proportional(let m): return m.factor
         }
     }
 
@@ -45,16 +48,30 @@ public enum RoPEScaling: Sendable, Equatable {
         case .yarn(let m): return m.frequencies(rotaryDim: rotaryDim, base: base)
         case .llama3(let m): return m.frequencies(rotaryDim: rotaryDim, base: base)
         case .longRoPE(let m): return m.frequencies(rotaryDim: rotaryDim, base: base, sequenceLength: sequenceLength)
+        case .proportional(let m): return m.frequencies(rotaryDim: rotaryDim, base: base)
         }
+    }
+
+    /// The frequencies before scaling: base^(−2i/d), or for `proportional` the same ladder cut off after its
+    /// rotated pairs (zeros after), so that θ'/θ compares like with like.
+    public func unscaledFrequencies(rotaryDim: Int, base: Double) -> [Double] {
+        if case .proportional(let m) = self {
+            return ProportionalScaling(factor: 1, partialRotaryFactor: m.partialRotaryFactor)
+                .frequencies(rotaryDim: rotaryDim, base: base).inverseFrequencies
+        }
+        return Frequencies.inverse(rotaryDim: rotaryDim, base: base)
     }
 }
 
 /// How a scaled pair relates to its unscaled frequency: kept, divided by (at least) the factor, or in between.
 public enum FrequencyRegime: String, Sendable {
     case extrapolated, blended, interpolated
+    /// A pair that does not rotate at all (θ = 0: Gemma 4's `proportional` pairs past the rotated ones).
+    case unrotated = "not rotated"
 
     /// Classifies θ'/θ against 1 and 1/s, with a relative tolerance for rounding.
     public static func classify(scaled: Double, original: Double, factor: Double) -> FrequencyRegime {
+        if scaled == 0 && original == 0 { return .unrotated }
         let ratio = scaled / original
         let tolerance = 1e-9
         if abs(ratio - 1) <= tolerance { return .extrapolated }
