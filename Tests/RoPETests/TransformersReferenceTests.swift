@@ -44,8 +44,11 @@ import Testing
     @Test func referenceFileCoversEveryConfig() throws {
         let configs = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("Configs").path)
             .filter { $0.hasSuffix(".json") }
-        #expect(Set(Self.cases.map(\.config)) == Set(configs))
-        #expect(Set(Self.outputs.map(\.config)) == Set(configs))
+        // One RoPE for every layer: these two references; the 2025-2026 families: transformers_placement.json.
+        let placement = Set(PlacementReferenceTests.cases.map(\.config))
+        #expect(Set(Self.cases.map(\.config)).union(placement) == Set(configs))
+        #expect(Set(Self.outputs.map(\.config)).union(placement) == Set(configs))
+        #expect(Set(Self.cases.map(\.config)).isDisjoint(with: placement))
     }
 
     @Test("agrees with transformers' own output to 1e-6", arguments: outputs)

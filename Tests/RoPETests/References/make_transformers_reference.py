@@ -108,7 +108,13 @@ def compute(cfg, seq_len, f):
     if rope_type == "llama3": return llama3(rp, dim, base, orig, f)
     raise ValueError(rope_type)
 
-CASES = [(name, None) for name in sorted(os.listdir(CONFIGS)) if name.endswith(".json")] + [
+# The configs with one RoPE for every layer that these transcriptions were written for; the 2025-2026 families
+# (per-layer-type RoPE, layers without RoPE, M-RoPE) are covered by make_transformers_placement.py.
+FLAT_CONFIGS = ["deepseek-v2-lite-style.json", "deepseek-v3-style.json", "gpt-oss-20b.json", "llama-2-7b-dynamic.json",
+                "llama-2-7b-linear.json", "llama-2-7b.json", "llama-3.1-8b-v5.json", "llama-3.1-8b.json",
+                "mistral-nemo-head-dim.json", "phi-2-partial.json", "phi-3.5-mini-longrope.json", "qwen2.5-7b-yarn.json",
+                "yarn-mscale-ratio.json"]
+CASES = [(name, None) for name in FLAT_CONFIGS] + [
     ("llama-2-7b-dynamic.json", 8192), ("llama-2-7b-dynamic.json", 16384), ("llama-2-7b-dynamic.json", 3000),
     ("phi-3.5-mini-longrope.json", 4096), ("phi-3.5-mini-longrope.json", 4097), ("phi-3.5-mini-longrope.json", 131072),
 ]
