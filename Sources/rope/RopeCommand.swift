@@ -31,13 +31,13 @@ extension ParsableCommand {
     }
 }
 
-/// Reads and interprets a config file, naming the file in every error.
-func loadConfig(_ path: String) throws -> ModelRoPEConfig {
+/// Reads and interprets a config file — every layer's RoPE — naming the file in every error.
+func loadPlacement(_ path: String) throws -> RoPEPlacement {
     guard let data = FileManager.default.contents(atPath: path) else {
         let exists = FileManager.default.fileExists(atPath: path)
         throw InputError("\(path): \(exists ? "cannot read the file" : "no such file"); expected a model's config.json")
     }
-    do { return try ModelRoPEConfig.parse(data) } catch let error as ConfigError {
+    do { return try RoPEPlacement.parse(data) } catch let error as ConfigError {
         throw InputError("\(path): \(error.description)")
     }
 }

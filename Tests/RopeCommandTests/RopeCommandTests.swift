@@ -73,6 +73,123 @@ import Testing
         }
     }
 
+    /// `rope freqs --json` on the 2025–2026 families against transformers 5.25 itself
+    /// (Tests/RoPETests/References/transformers_placement.json): the group of every layer, layers without RoPE, every
+    /// group's inv_freq and attention factor to 1e-9, M-RoPE axes, query scales.
+    @Test func freqsJSONPlacesRoPEAsTransformersDoes() throws {
+        struct Reference: Decodable {
+            struct Case: Decodable {
+                struct Group: Decodable {
+                    struct MRoPE: Decodable { let mrope_section: [Int]; let pair_axis: [String] }
+                    let rope_type: String; let head_dim: Int; let rotary_dim: Int; let inv_freq: [Double]
+                    let attention_factor: Double; let mrope: MRoPE?
+                }
+                struct Scale: Decodable { let positions: [Double]; let values: [Double]; let layers: [Int] }
+                let config: String; let layer_types: [String]; let layer_rope: [String?]
+                let rope_groups: [String: Group]; let query_scale: Scale?
+            }
+            let cases: [Case]
+        }
+        struct Output: Decodable {
+            struct Group: Decodable {
+                struct MRoPE: Decodable { let mrope_section: [Int]; let interleaved: Bool; let pair_axis: [String] }
+                let rope_type: String; let head_dim: Int; let rotary_dim: Int; let inv_freq: [Double]
+                let attention_factor: Double; let layout: String; let mrope: MRoPE?
+            }
+            struct Scale: Decodable { let positions: [Double]; let values: [Double]; let layers: [Int] }
+            let layer_types: [String]?; let layer_rope: [String?]?; let rope_groups: [String: Group]; let query_scale: Scale?
+            let inv_freq: [Double]?
+        }
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: Self.root.appendingPathComponent(
+            "Tests/RoPETests/References/transformers_placement.json")))
+        #expect(reference.cases.count >= 14)
+        for item in reference.cases {
+            let result = try rope("freqs", "Configs/\(item.config)", "--json")
+            try #require(result.status == 0, "\(item.config): \(result.stderr)")
+            let output = try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8))
+            #expect(output.layer_rope == item.layer_rope, "\(item.config)")
+            if !item.layer_types.isEmpty { #expect(output.layer_types == item.layer_types, "\(item.config)") }
+            #expect(Set(output.rope_groups.keys) == Set(item.rope_groups.keys), "\(item.config)")
+            #expect((output.inv_freq != nil) == (item.rope_groups.count == 1), "flat fields exactly when there is one group")
+            for (label, theirs) in item.rope_groups {
+                let ours = try #require(output.rope_groups[label])
+                #expect(ours.rope_type == theirs.rope_type && ours.head_dim == theirs.head_dim && ours.rotary_dim == theirs.rotary_dim)
+                try #require(ours.inv_freq.count == theirs.inv_freq.count)
+                for (a, b) in zip(ours.inv_freq, theirs.inv_freq) {
+                    #expect(abs(a - b) <= 1e-9 * abs(b), "\(item.config) \(label): \(a) vs \(b)")
+                }
+                #expect(abs(ours.attention_factor - theirs.attention_factor) <= 1e-9 * theirs.attention_factor)
+                #expect(ours.mrope?.pair_axis == theirs.mrope?.pair_axis && ours.mrope?.mrope_section == theirs.mrope?.mrope_section)
+            }
+            #expect((output.query_scale == nil) == (item.query_scale == nil), "\(item.config)")
+            if let theirs = item.query_scale, let ours = output.query_scale {
+                #expect(ours.positions == theirs.positions && ours.layers == theirs.layers)
+                for (a, b) in zip(ours.values, theirs.values) { #expect(abs(a - b) <= 1e-12 * b) }
+            }
+        }
+    }
+
+    @Test func freqsShowsGroupsLayersAxesAndQueryScales() throws {
+        let gemma = try rope("freqs", "Configs/gemma-3-4b.json")
+        #expect(gemma.status == 0)
+        #expect(gemma.stdout.contains("group full_attention: layers 5, 11, 17, 23, 29 (5)"))
+        #expect(gemma.stdout.contains("group sliding_attention: layers 0–4, 6–10, 12–16, 18–22, 24–28, 30–33 (29)"))
+        let qwen = try rope("freqs", "Configs/qwen2.5-vl-7b.json")
+        #expect(qwen.stdout.contains("pair  axis") && qwen.stdout.contains("M-RoPE            contiguous sections [16, 24, 24]"))
+        let scout = try rope("freqs", "Configs/llama-4-scout-17b-16e-instruct.json", "--positions", "8190,8191", "--json")
+        struct Scout: Decodable { struct Scale: Decodable { let values: [Double] }; let query_scale: Scale }
+        let scale = try JSONDecoder().decode(Scout.self, from: Data(scout.stdout.utf8)).query_scale
+        #expect(scale.values == [1, 1 + 0.1 * log1p(1.0)])
+        let none = try rope("freqs", "Configs/llama-2-7b.json", "--positions", "5")
+        #expect(none.status == 1 && none.stderr.contains("does not scale queries"))
+    }
+
+    /// `rope apply --layer N` and T:H:W positions reproduce the vectors transformers' own apply functions rotated.
+    @Test func applyRotatesEveryLayoutAsTransformers() throws {
+        struct Reference: Decodable {
+            struct Case: Decodable {
+                struct Rotation: Decodable { let group: String; let position: [Double]; let input: [Double]; let output: [Double] }
+                let config: String; let layer_rope: [String?]; let rotations: [Rotation]
+            }
+            let cases: [Case]
+        }
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: Self.root.appendingPathComponent(
+            "Tests/RoPETests/References/transformers_placement.json")))
+        for item in reference.cases {
+            for rotation in item.rotations {
+                let layer = try #require(item.layer_rope.firstIndex(of: rotation.group))
+                let p = rotation.position.map { String(Int($0)) }
+                let position = p[0] == p[1] && p[1] == p[2] ? p[0] : p.joined(separator: ":")
+                // Swift prints a Double with the shortest digits that read back to it: the input exactly.
+                let input = try temporaryFile("[[" + rotation.input.map { "\($0)" }.joined(separator: ",") + "]]")
+                let result = try rope("apply", "Configs/\(item.config)", "--layer", "\(layer)", "--positions", position,
+                                      "--input", input, "--json")
+                try #require(result.status == 0, "\(item.config): \(result.stderr)")
+                let ours = try JSONDecoder().decode([[Double]].self, from: Data(result.stdout.utf8))[0]
+                let scale = rotation.output.map(abs).max()!
+                let worst = zip(ours, rotation.output).map { abs($0 - $1) }.max()!
+                #expect(worst <= 1e-9 * scale, "\(item.config) \(rotation.group) at \(position): \(worst)")
+            }
+        }
+    }
+
+    @Test func applyOnPlacements() throws {
+        let vector = try temporaryFile("[[" + Array(repeating: "0.5", count: 128).joined(separator: ",") + "]]")
+        let nope = try rope("apply", "Configs/llama-4-scout-17b-16e-instruct.json", "--layer", "3", "--positions", "9", "--input", vector, "--json")
+        #expect(nope.status == 0 && nope.stderr.contains("layer 3 has no RoPE"))
+        #expect(try JSONDecoder().decode([[Double]].self, from: Data(nope.stdout.utf8))[0] == Array(repeating: 0.5, count: 128))
+        let many = try rope("apply", "Configs/gemma-3-4b.json", "--positions", "9", "--input", vector)
+        #expect(many.status == 1 && many.stderr.contains("--layer"), "\(many.stderr)")
+        let spatial = try rope("apply", "Configs/qwen3-4b.json", "--positions", "1:2:3", "--input", vector)
+        #expect(spatial.status == 1 && spatial.stderr.contains("no M-RoPE"), "\(spatial.stderr)")
+        let outside = try rope("apply", "Configs/qwen3-4b.json", "--layer", "36", "--positions", "1", "--input", vector)
+        #expect(outside.status == 1 && outside.stderr.contains("0…35"), "\(outside.stderr)")
+        // Text tokens on an M-RoPE model: t = h = w is ordinary RoPE.
+        let text = try rope("apply", "Configs/qwen2.5-vl-7b.json", "--positions", "7", "--input", vector, "--json")
+        let triple = try rope("apply", "Configs/qwen2.5-vl-7b.json", "--positions", "7:7:7", "--input", vector, "--json")
+        #expect(text.status == 0 && text.stdout == triple.stdout)
+    }
+
     @Test func freqsTableNamesTheRegimes() throws {
         let result = try rope("freqs", "Configs/llama-3.1-8b.json")
         #expect(result.status == 0)
