@@ -41,14 +41,15 @@ public struct ModelRoPEConfig: Sendable, Equatable {
 
     /// The context the model was trained on, and the one the scaling targets.
     public var originalContext: Int? { originalMaxPositionEmbeddings ?? maxPositionEmbeddings }
-    /// The scaled context: max_position_embeddings when it exceeds the original (Llama 3.1: 131072), else the
-    /// original times the factor (Qwen2.5's YaRN block keeps max_position_embeddings at 32768).
+    /// The scaled context: the larger of max_position_embeddings (Llama 3.1: 131072 from 8192 × 8) and the original
+    /// times the factor (Qwen2.5's YaRN block keeps max_position_embeddings at 32768; Qwen3's at 40960, with YaRN ×4
+    /// from 32768).
     public var targetContext: Int? {
         guard let originalContext else { return nil }
         if case .none = scaling { return maxPositionEmbeddings ?? originalContext }
-        if let maxPositionEmbeddings, maxPositionEmbeddings > originalContext { return maxPositionEmbeddings }
         let scaled = (Double(originalContext) * scaling.factor).rounded()
-        return scaled.isFinite && scaled < 1e15 ? Int(scaled) : nil     // a hostile factor must not trap
+        guard scaled.isFinite, scaled < 1e15 else { return nil }     // a hostile factor must not trap
+        return max(maxPositionEmbeddings ?? 0, Int(scaled))
     }
 
     /// Reads a config.json document whose layers all use one RoPE setting (layers without RoPE aside).
