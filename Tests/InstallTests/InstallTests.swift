@@ -233,6 +233,14 @@ import WorkbookCore
         let linkEdited = try run(workbook, ["check"], in: book)
         #expect(linkEdited.status == 1 && linkEdited.stderr.contains("Chapters/01-answer.md:"),
                 "an edit behind a linked source file went unseen: \(linkEdited.all)")
+        try "public func linked() -> Int { 5 }\n".write(to: folder.appendingPathComponent("shared/Linked.swift"), atomically: true, encoding: .utf8)
+
+        // A new file in the path dependency, used by an edited one: SwiftPM's kept build plan did not know the file,
+        // and the runtime failed with "cannot find 'extra' in scope".
+        try "public func extra() -> Int { 1 }\n".write(to: folder.appendingPathComponent("lib/Sources/Lib/Extra.swift"), atomically: true, encoding: .utf8)
+        try "public func base() -> Int { 19 + extra() }\n".write(to: folder.appendingPathComponent("lib/Sources/Lib/Lib.swift"), atomically: true, encoding: .utf8)
+        let fileAdded = try run(workbook, ["check"], in: book)
+        #expect(fileAdded.status == 0, "a file added to a path dependency broke the runtime: \(fileAdded.all)")
     }
 
     /// Issue 23 B13: Ctrl-C during serve's first build (here a snippet that sleeps 30 s) stops it at once, with the

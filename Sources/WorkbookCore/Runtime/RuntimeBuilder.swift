@@ -55,8 +55,10 @@ public struct RuntimeBuilder: Sendable {
             try writeWrapper(manifest: wrapper)
             let buildArguments = ["build", "-c", "release", "--package-path", directory.path, "--product", Self.libraryName]
             var build = try Subprocess.run(swift, buildArguments, timeout: 1800)
-            // SwiftPM can keep a build plan that names a source file since deleted ("missing inputs"): plan afresh.
-            if build.status != 0, (build.stdoutText + build.stderrText).contains("missing input") {
+            // SwiftPM can keep a build plan that names a source file since deleted ("missing inputs"), or one that
+            // misses a file added to a path dependency (its types "cannot be found"): after a failure, plan afresh
+            // once before reporting it.
+            if build.status != 0 {
                 build = try Subprocess.run(swift, buildArguments + ["--disable-build-manifest-caching"], timeout: 1800)
             }
             guard build.status == 0 else {
