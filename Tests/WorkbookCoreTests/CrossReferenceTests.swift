@@ -79,3 +79,33 @@ import Testing
         #expect(book.run(.check).errors.map(\.description).contains { $0.contains("zh-Hans/01-shapes.md:3:") && $0.contains("but that is 表 1") })
     }
 }
+
+/// A link that says a chapter's number keeps saying the right one when a chapter is inserted before it.
+@Suite(.serialized) struct ChapterReferenceTests {
+    @Test func insertingAChapterRenumbersTheLinksThatSayNumbers() throws {
+        let first = "# A\n\nSee [chapter 2](02-b.md) and [Chapter 3](03-c.md#part); [the end](03-c.md) has no number.\n"
+        let translated = "# 甲\n\n见[第 2 章](02-b.md)与[第3章](03-c.md#part)。\n"
+        let book = try TestBook(["01-a.md": first, "02-b.md": "# B\n", "03-c.md": "# C\n\n## Part\n",
+                                 "zh-Hans/01-a.md": translated])
+        defer { book.remove() }
+        try book.write("[translations.zh-Hans]\npath = \"zh\"\n", to: "book.toml")
+        #expect(book.run(.check).errors.isEmpty)
+        let parsed = try #require(ChapterParser().parse(path: "Chapters/zh-Hans/01-a.md", text: translated).0)
+        #expect(parsed.chapterReferences.map(\.number) == [2, 3] && parsed.chapterReferences.map(\.target) == ["02-b", "03-c"])
+        let hashBefore = ProseSection.sections(of: try #require(ChapterParser().parse(path: "Chapters/01-a.md", text: first).0))[0].proseHash
+
+        try book.write("# New\n", to: "Chapters/01b-new.md")
+        let check = book.run(.check)
+        #expect(check.errors.map(\.description).contains("Chapters/01-a.md:3:14: error: [check] the link to 02-b.md says chapter 2, "
+            + "but that chapter is number 3 in the book; run `workbook fix` to write it"), "\(check.errors)")
+        #expect(check.errors.contains { $0.file == "Chapters/zh-Hans/01-a.md" && $0.line == 3 })
+        #expect(book.run(.fix).errors.isEmpty)
+        let fixed = try book.read("Chapters/01-a.md")
+        #expect(fixed == first.replacingOccurrences(of: "[chapter 2]", with: "[chapter 3]").replacingOccurrences(of: "[Chapter 3]", with: "[Chapter 4]"))
+        #expect(try book.read("Chapters/zh-Hans/01-a.md") == "# 甲\n\n见[第 3 章](02-b.md)与[第4章](03-c.md#part)。\n")
+        #expect(book.run(.check).errors.isEmpty)
+        // The number is the tool's: renumbering makes no translated section stale.
+        let hashAfter = ProseSection.sections(of: try #require(ChapterParser().parse(path: "Chapters/01-a.md", text: fixed).0))[0].proseHash
+        #expect(hashAfter == hashBefore)
+    }
+}

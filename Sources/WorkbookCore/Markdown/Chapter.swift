@@ -18,6 +18,8 @@ public struct Chapter: Sendable, Equatable {
     public var values: [InlineValue] = []
     /// Its headings (level, text, line), as cmark parsed them: the sections a translation tracks.
     public var headings: [MarkdownBlocks.Heading] = []
+    /// `[chapter 15](15-name.md)` links, whose number `check` holds to the chapter's place in the book.
+    public var chapterReferences: [ChapterReference] = []
     /// `[Figure 3](#fig-ID)` links to the figures and tables its snippets make (`CrossReference`).
     public var references: [CrossReference] = []
 

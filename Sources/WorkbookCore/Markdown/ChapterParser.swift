@@ -155,7 +155,8 @@ public struct ChapterParser {
         let title = (blocks.headings.first { $0.level == 1 }?.text ?? Self.name(of: path)).replacingOccurrences(of: "$", with: "")
         return (Chapter(path: path, name: Self.name(of: path), text: text, lines: lines, title: title,
                         summary: Self.summary(blocks.paragraphs.first.map { Array(lines[($0.lowerBound - 1)..<min($0.upperBound, lines.count)]) } ?? []),
-                        snippets: snippets, regions: regions, values: values, headings: blocks.headings, references: references), [])
+                        snippets: snippets, regions: regions, values: values, headings: blocks.headings,
+                        chapterReferences: ChapterReferenceScanner.references(lines: lines, skipped: notProse), references: references), [])
     }
 
     /// The first paragraph's Markdown on one line (math and links kept: pandoc renders it on the landing page).

@@ -130,3 +130,58 @@ enum CrossReferenceCheck {
         return errors
     }
 }
+
+/// A link from prose to another chapter that says its number: `[chapter 15](15-production-methods.md)`,
+/// `[第 15 章](15-production-methods.md#dynamic-yarn)`. The number is the chapter's place in the book, which moves
+/// when a chapter is inserted; `check` compares it with that place and `fix` rewrites it (only the digits).
+public struct ChapterReference: Sendable, Equatable {
+    /// The chapter linked to (`15-production-methods`).
+    public var target: String
+    /// The number as written, and where its digits are (1-based line and column; UTF-8 offsets in the line).
+    public var number: Int
+    public var line: Int
+    public var column: Int
+    public var start: Int
+    public var end: Int
+}
+
+enum ChapterReferenceScanner {
+
+    static func references(lines: [String], skipped: Set<Int>) -> [ChapterReference] {
+        var found: [ChapterReference] = []
+        for (offset, line) in lines.enumerated() where !skipped.contains(offset + 1) && line.contains(".md") {
+            for match in line.matches(of: /\[([^\]\[]*)\]\(([^)#\s:\/]+)\.md(?:#[^)\s]*)?\)/) {
+                let text = match.output.1
+                // The link text's number: "chapter 15", "Chapter 15", "chapters 15", "第 15 章", "第15章".
+                guard let number = text.firstMatch(of: /^(?:[Cc]hapters? |第 ?)([0-9]+)/), let value = Int(number.output.1) else { continue }
+                let digits = number.output.1
+                let start = line.utf8.distance(from: line.startIndex, to: digits.startIndex)
+                let end = line.utf8.distance(from: line.startIndex, to: digits.endIndex)
+                found.append(ChapterReference(target: String(match.output.2), number: value, line: offset + 1,
+                                              column: line.distance(from: line.startIndex, to: digits.startIndex) + 1,
+                                              start: start, end: end))
+            }
+        }
+        return found
+    }
+}
+
+extension Chapter {
+    /// Each chapter reference's number as it should read: the target's place among `order` (chapter names in
+    /// reading order); nil for a link to a page that is not a chapter.
+    func chapterReferenceNumbers(order: [String]) -> [Int?] {
+        let places = Dictionary(order.enumerated().map { ($1, $0 + 1) }, uniquingKeysWith: { first, _ in first })
+        return chapterReferences.map { places[$0.target] }
+    }
+}
+
+enum ChapterReferenceCheck {
+    static func errors(in chapter: Chapter, order: [String]) -> [WorkbookError] {
+        zip(chapter.chapterReferences, chapter.chapterReferenceNumbers(order: order)).compactMap { reference, place in
+            guard let place, place != reference.number else { return nil }
+            return WorkbookError(.check, file: chapter.path, line: reference.line, column: reference.column,
+                "the link to \(reference.target).md says chapter \(reference.number), but that chapter is number \(place) in the book; "
+                + "run `workbook fix` to write it")
+        }
+    }
+}

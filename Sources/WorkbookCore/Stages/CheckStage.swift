@@ -10,6 +10,7 @@ struct CheckStage: BuildStage {
     func run(_ build: inout BuildState) throws -> String {
         let book = try build.required(build.book, from: .load)
         let strings = UIStrings.forLanguage(book.config.language)
+        let order = build.chapters.map(\.name)
         var drifted = 0
         var outputs: [String: [SnippetOutput]] = [:]
         for run in build.runs where run.completed {
@@ -17,6 +18,7 @@ struct CheckStage: BuildStage {
             guard preview || build.selected.contains(run.chapter.path) else { continue }
             let drift = OutputChecker.drift(in: run.chapter, outputs: run.outputs)
                 + CrossReferenceCheck.errors(in: run.chapter, outputs: run.outputs, strings: strings)
+                + ChapterReferenceCheck.errors(in: run.chapter, order: order)
             drifted += drift.count
             if preview {
                 build.report.warnings += drift.map(\.asWarning)
@@ -31,6 +33,7 @@ struct CheckStage: BuildStage {
                 guard let translated = edition.chapters[source.name] else { continue }
                 let mismatches = TranslationCheck.errors(source: source, translation: translated)
                     + (outputs[source.path].map { CrossReferenceCheck.errors(in: translated, outputs: $0, strings: translatedStrings) } ?? [])
+                    + ChapterReferenceCheck.errors(in: translated, order: order)
                 if preview {
                     // While an author edits the source, its translations lag behind until `fix`: shown, not failing.
                     build.report.warnings += mismatches.map(\.asWarning)

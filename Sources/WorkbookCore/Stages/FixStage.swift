@@ -12,12 +12,13 @@ struct FixStage: BuildStage {
         let root = build.options.root
         let book = try build.required(build.book, from: .load)
         let strings = UIStrings.forLanguage(book.config.language)
+        let order = build.chapters.map(\.name)
         for run in build.runs where run.completed && build.selected.contains(run.chapter.path) {
             // A chapter with a failed check is not verified: its outputs are not written (the README promises
             // that a failing build touches no chapter).
             guard run.errors.isEmpty else { continue }
             let chapter = run.chapter
-            let fixed = OutputFixer.fixedText(chapter, outputs: run.outputs, strings: strings)
+            let fixed = OutputFixer.fixedText(chapter, outputs: run.outputs, strings: strings, order: order)
             guard fixed != chapter.text else { continue }
             do {
                 try ChapterWriter.write(fixed, replacing: chapter.text, at: root.appendingPathComponent(chapter.path), path: chapter.path)
@@ -34,8 +35,8 @@ struct FixStage: BuildStage {
             let translatedStrings = UIStrings.forLanguage(edition.translation.language)
             for source in build.chapters where build.selected.contains(source.path) {
                 guard let translated = edition.chapters[source.name] else { continue }
-                fixTranslation(translated, of: source, outputs: outputs[source.path], strings: translatedStrings, root: root,
-                               report: &build.report)
+                fixTranslation(translated, of: source, outputs: outputs[source.path], strings: translatedStrings, order: order,
+                               root: root, report: &build.report)
             }
         }
         return build.report.fixedFiles.isEmpty ? "nothing to write" : "\(build.report.fixedFiles.count) files written"
@@ -43,13 +44,14 @@ struct FixStage: BuildStage {
 
     /// A translation gets the source's snippets, outputs and values as fixed just now (read back from the file), and
     /// its cross-references the numbers of the source's run (in its own words).
-    func fixTranslation(_ translation: Chapter, of source: Chapter, outputs: [SnippetOutput]?, strings: UIStrings, root: URL,
-                        report: inout BuildReport) {
+    func fixTranslation(_ translation: Chapter, of source: Chapter, outputs: [SnippetOutput]?, strings: UIStrings, order: [String],
+                        root: URL, report: inout BuildReport) {
         do {
             let sourceText = try String(contentsOf: root.appendingPathComponent(source.path), encoding: .utf8)
             let (fixedSource, errors) = ChapterParser().parse(path: source.path, text: sourceText)
             guard let fixedSource, errors.isEmpty else { report.errors += errors; return }
-            let fixed = try TranslationFixer.fixedText(source: fixedSource, translation: translation, outputs: outputs, strings: strings)
+            let fixed = try TranslationFixer.fixedText(source: fixedSource, translation: translation, outputs: outputs, strings: strings,
+                                                       order: order)
             guard fixed != translation.text else { return }
             try ChapterWriter.write(fixed, replacing: translation.text, at: root.appendingPathComponent(translation.path), path: translation.path)
             report.fixedFiles.append(translation.path)

@@ -15,6 +15,19 @@ public struct ProseSection: Sendable, Equatable {
 
     public static func marker(_ hash: String) -> String { "\(markerPrefix)\(hash) -->" }
 
+    /// The line without what `fix` writes into prose: inline values' texts, chapter references' numbers.
+    static func withoutComputedText(_ line: String) -> String {
+        var text = line.contains(InlineValueScanner.opening) ? InlineValueScanner.withoutValues(line) : line
+        if text.contains(".md") {
+            var bytes = Array(text.utf8)
+            for reference in ChapterReferenceScanner.references(lines: [text], skipped: []).reversed() {
+                bytes.replaceSubrange(reference.start..<reference.end, with: Array("#".utf8))
+            }
+            text = String(decoding: bytes, as: UTF8.self)
+        }
+        return text
+    }
+
     public static func sections(of chapter: Chapter) -> [ProseSection] {
         let lines = chapter.lines
         let headings = chapter.headings.filter { $0.level <= 2 }
@@ -39,8 +52,9 @@ public struct ProseSection: Sendable, Equatable {
                     marker = (hashText, number)
                     continue
                 }
-                // A value's text is the tool's to update: only the words around it make a section stale.
-                if !line.isEmpty { hash.update(line.contains(InlineValueScanner.opening) ? InlineValueScanner.withoutValues(line) : line) }
+                // A value's text and a chapter reference's number are the tool's to update: only the words around
+                // them make a section stale.
+                if !line.isEmpty { hash.update(Self.withoutComputedText(line)) }
             }
             return ProseSection(heading: start.0, line: start.1, proseHash: String(hash.hex.prefix(12)),
                                 translatedFrom: marker?.0, markerLine: marker?.1)

@@ -140,13 +140,14 @@ public enum TranslationFixer {
     /// inline values given the source's text, and each cross-reference the number its target has (in the
     /// translation's words).
     public static func fixedText(source: Chapter, translation: Chapter, outputs: [SnippetOutput]? = nil,
-                                 strings: UIStrings = .english) throws -> String {
+                                 strings: UIStrings = .english, order: [String] = []) throws -> String {
         guard source.snippets.count == translation.snippets.count else {
             throw TranslationCheck.structureError(source: source, translation: translation)
         }
         var edits = ChapterEdits()
         OutputFixer.addValues(valueTexts(source: source, translation: translation), of: translation, to: &edits)
         if let outputs { OutputFixer.addReferences(translation.referenceTexts(outputs, strings: strings), of: translation, to: &edits) }
+        OutputFixer.addChapterNumbers(of: translation, order: order, to: &edits)
         let sourceLines = source.lines.map(TextLines.content)
         for (original, copy) in zip(source.snippets, translation.snippets) {
             let end = translation.region(for: copy).map { max($0.endMarker, copy.fenceEnd) } ?? copy.fenceEnd

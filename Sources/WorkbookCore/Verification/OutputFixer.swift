@@ -7,10 +7,13 @@
 /// was, so a second `fix` changes nothing.
 public enum OutputFixer {
     /// - Parameter strings: the chapter's language (the words of its cross-references).
-    public static func fixedText(_ chapter: Chapter, outputs: [SnippetOutput], strings: UIStrings = .english) -> String {
+    ///   - order: the book's chapter names in reading order (the numbers of chapter references); empty leaves them.
+    public static func fixedText(_ chapter: Chapter, outputs: [SnippetOutput], strings: UIStrings = .english,
+                                 order: [String] = []) -> String {
         var edits = ChapterEdits()
         addValues(chapter.freshValues(outputs), of: chapter, to: &edits)
         addReferences(chapter.referenceTexts(outputs, strings: strings), of: chapter, to: &edits)
+        addChapterNumbers(of: chapter, order: order, to: &edits)
         let lines = chapter.lines
         for (snippet, output) in zip(chapter.snippets, outputs) {
             let region = chapter.region(for: snippet)
@@ -42,6 +45,15 @@ public enum OutputFixer {
         for (value, text) in zip(chapter.values, texts) {
             guard let text, text != value.recorded, InlineValueScanner.canRecord(text) else { continue }
             edits.replace(line: value.line, bytes: value.start..<value.end, with: text)
+        }
+    }
+
+    /// Each chapter reference's number replaced by its target's place in `order` where that differs.
+    static func addChapterNumbers(of chapter: Chapter, order: [String], to edits: inout ChapterEdits) {
+        guard !order.isEmpty else { return }
+        for (reference, place) in zip(chapter.chapterReferences, chapter.chapterReferenceNumbers(order: order)) {
+            guard let place, place != reference.number else { continue }
+            edits.replace(line: reference.line, bytes: reference.start..<reference.end, with: String(place))
         }
     }
 
