@@ -92,6 +92,8 @@ import Testing
         #expect(book.run(.check).errors.isEmpty)
         let parsed = try #require(ChapterParser().parse(path: "Chapters/zh-Hans/01-a.md", text: translated).0)
         #expect(parsed.chapterReferences.map(\.number) == [2, 3] && parsed.chapterReferences.map(\.target) == ["02-b", "03-c"])
+        let list = try #require(ChapterParser().parse(path: "Chapters/x.md", text: "# X\n\n(chapters [2](02-b.md), [3](03-c.md); [two](02-b.md))\n").0)
+        #expect(list.chapterReferences.map(\.number) == [2, 3], "a number alone as the link text is a chapter number")
         let hashBefore = ProseSection.sections(of: try #require(ChapterParser().parse(path: "Chapters/01-a.md", text: first).0))[0].proseHash
 
         try book.write("# New\n", to: "Chapters/01b-new.md")

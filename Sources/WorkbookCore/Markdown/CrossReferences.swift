@@ -132,7 +132,7 @@ enum CrossReferenceCheck {
 }
 
 /// A link from prose to another chapter that says its number: `[chapter 15](15-production-methods.md)`,
-/// `[第 15 章](15-production-methods.md#dynamic-yarn)`. The number is the chapter's place in the book, which moves
+/// `[第 15 章](15-production-methods.md#dynamic-yarn)`, `chapters [15](15-production-methods.md), [20](20-x.md)`. The number is the chapter's place in the book, which moves
 /// when a chapter is inserted; `check` compares it with that place and `fix` rewrites it (only the digits).
 public struct ChapterReference: Sendable, Equatable {
     /// The chapter linked to (`15-production-methods`).
@@ -152,9 +152,10 @@ enum ChapterReferenceScanner {
         for (offset, line) in lines.enumerated() where !skipped.contains(offset + 1) && line.contains(".md") {
             for match in line.matches(of: /\[([^\]\[]*)\]\(([^)#\s:\/]+)\.md(?:#[^)\s]*)?\)/) {
                 let text = match.output.1
-                // The link text's number: "chapter 15", "Chapter 15", "chapters 15", "第 15 章", "第15章".
-                guard let number = text.firstMatch(of: /^(?:[Cc]hapters? |第 ?)([0-9]+)/), let value = Int(number.output.1) else { continue }
-                let digits = number.output.1
+                // The link text's number: "chapter 15", "Chapter 15", "chapters 15", "第 15 章", "第15章", or the number
+                // alone ("chapters [15](15-x.md), [20](20-y.md)").
+                guard let digits = text.firstMatch(of: /^(?:[Cc]hapters? |第 ?)([0-9]+)/)?.output.1 ?? text.wholeMatch(of: /([0-9]+)/)?.output.1,
+                      let value = Int(digits) else { continue }
                 let start = line.utf8.distance(from: line.startIndex, to: digits.startIndex)
                 let end = line.utf8.distance(from: line.startIndex, to: digits.endIndex)
                 found.append(ChapterReference(target: String(match.output.2), number: value, line: offset + 1,
