@@ -86,6 +86,7 @@ extension Transformer {
             addWeightGradient(attended[l].pointer, dxmid.pointer, gradient + lay.wo[l], k: d, n: d)
             matmul(dxmid.pointer, wt + lay.wo[l], dAttended.pointer, rows: t, k: d, n: d)
             attentionBackward(layer: l, length: t)
+            scaleQueries(dq.pointer, rows: t, scheme: scheme)
             ablate(dq.pointer, rows: t, pairs: scheme.ablatedPairs)
             rotate(dq.pointer, rows: t, table: table, inverse: true)
             rotate(dk.pointer, rows: t, table: table, inverse: true)

@@ -1,30 +1,43 @@
 import Foundation
 import RoPE
 
-/// The whole experiment: train several seeds, evaluate the same weights under every position scheme at 1×–8× the
-/// training length, fine-tune with PI and YaRN, and record attention behaviour. Jobs run on all cores; each job
-/// is single-threaded and seeded, so every number is the same run after run.
+/// The whole experiment's settings and the ways of running trained weights (`Lab.run` in LabRun.swift runs it).
 public enum Lab {
     public struct Configuration: Sendable {
         public var seeds: [UInt64] = [1, 2, 3, 4, 5]
         public var trainLength = 64
         public var scales = [1, 2, 4, 8]
-        public var steps = 600
+        public var steps = 2000
         public var learningRate = 3e-3
-        public var languagePerStep = 8
-        public var passkeyPerStep = 8
-        public var passkeyWeight = 24.0
-        /// Zero-shot methods are configured once for the longest test length, as a shipped config is.
+        public var languagePerStep = 4
+        public var passkeyPerStep = 2
+        public var passkeyWeight = 8.0
+        /// Zero-shot static methods are configured once for the longest test length, as a shipped config is.
         public var zeroShotFactor = 8.0
-        /// Fine-tuning: this factor, at this multiple of the training length, for this many steps.
-        public var fineTuneFactor = 4.0
-        public var fineTuneSteps = 40
-        public var fineTunePerStep = 3
         public var reRoPEWindow = 32.0
         public var leakySlopeDivisor = 16.0
-        public var languageSequences = 4
-        public var passkeyDepths = [0.0, 0.25, 0.5, 0.75, 1.0]
-        public var passkeyPerDepth = 5
+        /// Test set per seed and length: this many tokens of language (so 4096/64 = 64 sequences at 64 tokens, 8 at
+        /// 512), and this many passkey trials spread over `passkeyDepths` depths.
+        public var testTokens = 4096
+        public var passkeyTrials = 40
+        public var passkeyDepths = 5
+        /// Prefix-by-prefix scoring of the dynamic methods: the scale is recomputed every `dynamicChunk` tokens.
+        public var dynamicChunk = 16
+        /// Bayes-optimal predictors that see only the last k tokens.
+        public var bayesWindows = [8, 16, 32, 64]
+        /// The s-vs-length grid (PI, NTK-aware and YaRN at every s).
+        public var gridFactors = [1.0, 2, 4, 8, 16]
+        /// YaRN's attention factor √(1/t) swept at (s, length).
+        public var temperatures = [1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6]
+        public var temperatureSettings: [(factor: Double, scale: Int)] = [(4, 4), (8, 8)]
+        /// Fine-tuning: every method at `fineTuneFactor`, on sequences of `fineTuneScale` × the training length, for
+        /// `fineTuneSteps` steps of `fineTunePerStep` language sequences; scored at `fineTuneCheckpoints`.
+        public var fineTuneFactor = 8.0
+        public var fineTuneScale = 4
+        public var fineTuneSteps = 400
+        public var fineTunePerStep = 2
+        public var fineTuneLearningRate = 1e-3
+        public var fineTuneCheckpoints = [0, 25, 50, 100, 200, 400]
         public var dModel = 32, heads = 2, layers = 2, hidden = 64
 
         public init() {}
@@ -35,6 +48,14 @@ public enum Lab {
 
         public var shape: ModelShape {
             ModelShape(vocabulary: LabTasks.vocabulary, dModel: dModel, heads: heads, layers: layers, hidden: hidden, base: base)
+        }
+
+        public var headDim: Int { dModel / heads }
+        public var lengths: [Int] { scales.map { $0 * trainLength } }
+
+        /// The seed's own test set at `length`: independent of every other seed's and of the training data.
+        public func testSeed(seed: UInt64, length: Int, purpose: UInt64) -> UInt64 {
+            (seed &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(length) &* 0xBF58_476D_1CE4_E5B9) ^ (purpose &* 0x94D0_49BB_1331_11EB)
         }
 
         public static let standard = Configuration()
@@ -50,274 +71,84 @@ public enum Lab {
         pow(ratio * Double(trainLength) / (2 * Double.pi), Double(d) / Double(d - 2))
     }
 
-    /// A way of running the trained weights at a given length.
+    /// A way of running trained weights: the scheme for a prefix of `length` tokens, and whether the scale follows
+    /// the prefix (scored prefix by prefix) or is fixed (one pass per sequence).
     public struct Method: Sendable {
         public var name: String
+        public var dynamic: Bool
         public var scheme: @Sendable (_ length: Int) -> PositionScheme
-    }
 
-    public static func zeroShotMethods(_ c: Configuration) -> [Method] {
-        let d = c.dModel / c.heads, base = c.base, n = c.trainLength, s = c.zeroShotFactor
-        func scaled(_ name: String, _ method: RoPEScaling) -> Method {
-            Method(name: name) { PositionScheme.scaling(method, name: name, headDim: d, base: base, length: $0) }
+        public init(name: String, dynamic: Bool = false, scheme: @escaping @Sendable (_ length: Int) -> PositionScheme) {
+            self.name = name
+            self.dynamic = dynamic
+            self.scheme = scheme
         }
-        let plain = PositionScheme.plain(headDim: d, base: base)
-        let sText = fmtFactor(s)
-        return [
-            Method(name: "RoPE") { _ in plain },
-            scaled("PI s=\(sText)", .linear(LinearScaling(factor: s))),
-            scaled("NTK-aware s=\(sText)", .ntkAware(NTKAwareScaling(factor: s))),
-            scaled("dynamic NTK", .dynamicNTK(DynamicNTKScaling(factor: 1, maxPositionEmbeddings: n))),
-            scaled("YaRN s=\(sText)", .yarn(YaRNScaling(factor: s, originalMaxPositionEmbeddings: n))),
-            scaled("YaRN s=\(sText), no temperature", .yarn(YaRNScaling(factor: s, originalMaxPositionEmbeddings: n, attentionFactor: 1))),
-            Method(name: "ReRoPE w=\(fmtFactor(c.reRoPEWindow))") { _ in
-                PositionScheme(name: "ReRoPE", scaled: plain.scaled, relativeMap: ReRoPE(window: c.reRoPEWindow))
-            },
-            Method(name: "Leaky ReRoPE w=\(fmtFactor(c.reRoPEWindow)) k=\(fmtFactor(c.leakySlopeDivisor))") { _ in
-                PositionScheme(name: "Leaky ReRoPE", scaled: plain.scaled,
-                               relativeMap: LeakyReRoPE(window: c.reRoPEWindow, slopeDivisor: c.leakySlopeDivisor))
-            },
-        ]
-    }
-
-    /// The two fine-tuned methods (at `fineTuneFactor`), which are also evaluated zero-shot for comparison.
-    public static func fineTuneMethods(_ c: Configuration) -> [Method] {
-        let d = c.dModel / c.heads, base = c.base, n = c.trainLength, s = c.fineTuneFactor
-        func scaled(_ name: String, _ method: RoPEScaling) -> Method {
-            Method(name: name) { PositionScheme.scaling(method, name: name, headDim: d, base: base, length: $0) }
-        }
-        return [scaled("PI s=\(fmtFactor(s))", .linear(LinearScaling(factor: s))),
-                scaled("YaRN s=\(fmtFactor(s))", .yarn(YaRNScaling(factor: s, originalMaxPositionEmbeddings: n)))]
     }
 
     static func fmtFactor(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
 
-    /// Scores of one set of weights under one method, at every test length.
-    public struct Scores: Sendable {
-        public var method: String
-        /// [scale index]
-        public var languageLoss: [Double]
-        public var ruleAccuracy: [Double]
-        /// [scale index][depth index]
-        public var passkey: [[Double]]
-        public var passkeyMean: [Double] { passkey.map { $0.reduce(0, +) / Double($0.count) } }
-    }
+    /// The three interpolation families of the s-grid and of fine-tuning, at factor s (s = 1: plain RoPE).
+    public enum Family: Int, CaseIterable, Sendable {
+        case pi, ntk, yarn
+        public var name: String { ["PI", "NTK-aware", "YaRN"][rawValue] }
 
-    /// One seed's results.
-    public struct SeedResult: Sendable {
-        public var seed: UInt64
-        public var trainingLoss: [Double]
-        public var zeroShot: [Scores]
-        /// Fine-tune methods evaluated zero-shot on the base weights, then after fine-tuning.
-        public var fineTuneZeroShot: [Scores]
-        public var fineTuned: [Scores]
-        public var fineTuneLoss: [[Double]]
-        /// Mean attention entropy (nats) of the last layer's heads over the last quarter of queries,
-        /// [method index in `entropyMethods`][scale index].
-        public var entropy: [[Double]]
-        /// Language loss and passkey accuracy at 1× with pair i removed from every q·k.
-        public var ablationLoss: [Double]
-        public var ablationPasskey: [Double]
-        public var parameters: [Float]
-    }
-
-    public struct Result: Sendable {
-        public var configuration: Configuration
-        public var seeds: [SeedResult]
-        public var cpuSeconds: Double
-        public var wallSeconds: Double
-        public var trainedTokens: Int
-        public var trainSeconds: Double
-    }
-
-    /// Names of the schemes whose attention entropy is recorded (indices into zero-shot methods).
-    public static let entropyMethodIndices = [0, 1, 4, 5]
-
-    /// Runs everything. Each seed's base training is one job; when it ends, its evaluations and fine-tunings are
-    /// queued as separate jobs. Workers (one per core) take jobs in order, so the cores stay busy; every job is
-    /// seeded and single-threaded, so the results do not depend on the schedule.
-    public static func run(_ c: Configuration = .standard) -> Result {
-        let start = Date(), cpuStart = clock()
-        let n = c.seeds.count
-        let trained = Slots<Trainer<Float>?>(count: n, nil), trainTimes = Slots<Double>(count: n, 0)
-        let zero = Slots<[Scores]>(count: n, []), ftZero = Slots<[Scores]>(count: n, [])
-        let tuned = Slots<[Scores]>(count: n * 2, []), tuneLoss = Slots<[Double]>(count: n * 2, [])
-        let behaviour = Slots<([[Double]], [Double], [Double])>(count: n, ([], [], []))
-        let queue = JobQueue()
-        for (i, seed) in c.seeds.enumerated() {
-            queue.add {
-                let t0 = Date()
-                let trainer = trainBase(c, seed: seed)
-                trainTimes.set(i, Date().timeIntervalSince(t0))
-                trained.set(i, trainer)
-                let weights = trainer.parameters
-                queue.add { zero.set(i, zeroShotMethods(c).map { score(c, weights, $0) }) }
-                for (k, method) in fineTuneMethods(c).enumerated() {
-                    queue.add {
-                        let (w, losses) = fineTune(c, seed: seed, weights: weights, method: method)
-                        tuneLoss.set(2 * i + k, losses)
-                        tuned.set(2 * i + k, [score(c, w, method)])
-                    }
-                }
-                queue.add { ftZero.set(i, fineTuneMethods(c).map { score(c, weights, $0) }) }
-                queue.add { behaviour.set(i, behaviourOf(c, weights)) }
+        public func scaling(_ s: Double, trainLength: Int, attentionFactor: Double? = nil) -> RoPEScaling {
+            switch self {
+            case .pi: .linear(LinearScaling(factor: s))
+            case .ntk: .ntkAware(NTKAwareScaling(factor: s))
+            case .yarn: .yarn(YaRNScaling(factor: s, originalMaxPositionEmbeddings: trainLength, attentionFactor: attentionFactor))
             }
         }
-        queue.run(workers: ProcessInfo.processInfo.activeProcessorCount)
-        let cpu = Double(clock() - cpuStart) / Double(CLOCKS_PER_SEC)
-        let tokens = c.steps * (c.languagePerStep + c.passkeyPerStep) * c.trainLength * n
-        let seeds = (0..<n).map { i -> SeedResult in
-            let b = behaviour.values[i], t = trained.values[i]!
-            return SeedResult(seed: c.seeds[i], trainingLoss: t.lastLosses, zeroShot: zero.values[i],
-                              fineTuneZeroShot: ftZero.values[i], fineTuned: tuned.values[2 * i] + tuned.values[2 * i + 1],
-                              fineTuneLoss: [tuneLoss.values[2 * i], tuneLoss.values[2 * i + 1]], entropy: b.0,
-                              ablationLoss: b.1, ablationPasskey: b.2, parameters: t.parameters)
+
+        public func method(_ c: Configuration, factor s: Double, attentionFactor: Double? = nil) -> Method {
+            let scheme = PositionScheme.scaling(scaling(s, trainLength: c.trainLength, attentionFactor: attentionFactor),
+                                                name: name, headDim: c.headDim, base: c.base, length: c.trainLength)
+            let label = attentionFactor.map { "\(name) s=\(fmtFactor(s)), √(1/t)=\($0)" } ?? "\(name) s=\(fmtFactor(s))"
+            return Method(name: label) { _ in scheme }
         }
-        return Result(configuration: c, seeds: seeds, cpuSeconds: cpu, wallSeconds: Date().timeIntervalSince(start),
-                      trainedTokens: tokens, trainSeconds: trainTimes.values.reduce(0, +))
     }
 
-    /// Trains one base model (plain RoPE at the training length).
-    public static func trainBase(_ c: Configuration, seed: UInt64) -> Trainer<Float> {
-        let shape = c.shape
-        let trainer = Trainer<Float>(shape: shape, tasks: LabTasks(distinctKeys: true), seed: seed, maxLength: c.trainLength)
-        let recipe = TrainingRecipe(length: c.trainLength, languagePerStep: c.languagePerStep, passkeyPerStep: c.passkeyPerStep,
-                                    passkeyWeight: c.passkeyWeight,
-                                    schedule: AdamSchedule(learningRate: c.learningRate, warmup: c.steps / 20, steps: c.steps))
-        trainer.lastLosses = trainer.train(recipe, scheme: .plain(headDim: shape.headDim, base: shape.base), dataSeed: seed &* 7919)
-        return trainer
+    /// Indices into `zeroShotMethods`.
+    public enum Zero: Int, CaseIterable, Sendable {
+        case rope, pi, ntk, yarn, yarnNoTemperature, dynamicNTK, dynamicYaRN, reRoPE, reRoPELogN, leakyReRoPE, ntkLogNMixed
     }
 
-    /// Continued training at `fineTuneFactor` × the training length under `method`'s positions.
-    static func fineTune(_ c: Configuration, seed: UInt64, weights: [Float], method: Method) -> ([Float], [Double]) {
-        let length = Int(c.fineTuneFactor) * c.trainLength
-        let tuner = Trainer<Float>(shape: c.shape, tasks: LabTasks(distinctKeys: true), seed: seed, maxLength: length)
-        tuner.parameters = weights
-        let recipe = TrainingRecipe(length: length, languagePerStep: c.fineTunePerStep, passkeyPerStep: c.fineTunePerStep,
-                                    passkeyWeight: c.passkeyWeight,
-                                    schedule: AdamSchedule(learningRate: c.learningRate / 3, warmup: c.fineTuneSteps / 10,
-                                                           steps: c.fineTuneSteps))
-        let losses = tuner.train(recipe, scheme: method.scheme(length), dataSeed: seed &* 104_729)
-        return (tuner.parameters, losses)
-    }
-
-    /// Language loss, rule accuracy and passkey accuracy of `weights` under `method`, at every test length. The test
-    /// data depend only on the length, so every model and method reads the same text.
-    static func score(_ c: Configuration, _ weights: [Float], _ method: Method) -> Scores {
-        let ev = Evaluator(shape: c.shape, tasks: LabTasks(distinctKeys: true), parameters: weights,
-                           maxLength: c.trainLength * c.scales.max()!)
-        var s = Scores(method: method.name, languageLoss: [], ruleAccuracy: [], passkey: [])
-        for scale in c.scales {
-            let length = scale * c.trainLength, scheme = method.scheme(length)
-            let lang = ev.language(length: length, count: c.languageSequences, dataSeed: 10_000 + UInt64(length), scheme: scheme)
-            s.languageLoss.append(lang.loss)
-            s.ruleAccuracy.append(lang.ruleAccuracy)
-            s.passkey.append(ev.passkey(length: length, depths: c.passkeyDepths, count: c.passkeyPerDepth,
-                                        dataSeed: 20_000 + UInt64(length), scheme: scheme))
-        }
-        return s
-    }
-
-    /// Attention entropy against length, and the pair ablation at the training length.
-    static func behaviourOf(_ c: Configuration, _ weights: [Float]) -> ([[Double]], [Double], [Double]) {
-        let shape = c.shape
-        let ev = Evaluator(shape: shape, tasks: LabTasks(distinctKeys: true), parameters: weights,
-                           maxLength: c.trainLength * c.scales.max()!)
-        let zero = zeroShotMethods(c)
-        let entropy = entropyMethodIndices.map { i in
-            c.scales.map { scale in meanEntropy(ev, length: scale * c.trainLength, scheme: zero[i].scheme(scale * c.trainLength)) }
-        }
-        var ablationLoss = [Double](), ablationPasskey = [Double]()
-        let plain = PositionScheme.plain(headDim: shape.headDim, base: shape.base)
-        for pair in 0..<shape.pairs {
-            var scheme = plain
-            scheme.ablatedPairs = [pair]
-            ablationLoss.append(ev.language(length: c.trainLength, count: 2 * c.languageSequences, dataSeed: 30_000,
-                                            scheme: scheme).loss)
-            let pk = ev.passkey(length: c.trainLength, depths: c.passkeyDepths, count: c.passkeyPerDepth,
-                                dataSeed: 30_001, scheme: scheme)
-            ablationPasskey.append(pk.reduce(0, +) / Double(pk.count))
-        }
-        return (entropy, ablationLoss, ablationPasskey)
-    }
-
-    /// Mean entropy (nats) of the last layer's attention rows over the last quarter of queries of a language sequence.
-    static func meanEntropy(_ ev: Evaluator, length: Int, scheme: PositionScheme) -> Double {
-        let rows = ev.attention(length: length, dataSeed: 40_000 + UInt64(length), scheme: scheme,
-                                layer: ev.shape.layers - 1, queries: (length * 3 / 4)..<length)
-        var total = 0.0, n = 0.0
-        for head in rows {
-            for row in head {
-                total -= row.reduce(0) { $1 > 0 ? $0 + $1 * log($1) : $0 }
-                n += 1
-            }
-        }
-        return total / n
+    /// Every zero-shot way of running the base weights, in `Zero` order.
+    public static func zeroShotMethods(_ c: Configuration) -> [Method] {
+        let d = c.headDim, base = c.base, n = c.trainLength, s = c.zeroShotFactor, w = c.reRoPEWindow
+        let plain = PositionScheme.plain(headDim: d, base: base)
+        let sText = fmtFactor(s), wText = fmtFactor(w)
+        let mixed = PositionScheme.ntkLogNMixed(headDim: d, base: base, trainingLength: n)
+        return [
+            Method(name: "RoPE") { _ in plain },
+            Family.pi.method(c, factor: s),
+            Family.ntk.method(c, factor: s),
+            Family.yarn.method(c, factor: s),
+            Family.yarn.method(c, factor: s, attentionFactor: 1).renamed("YaRN s=\(sText), no temperature"),
+            Method(name: "dynamic NTK", dynamic: true) { length in
+                PositionScheme.scaling(.dynamicNTK(DynamicNTKScaling(factor: 1, maxPositionEmbeddings: n)), name: "dynamic NTK",
+                                       headDim: d, base: base, length: length)
+            },
+            Method(name: "Dynamic-YaRN", dynamic: true) { length in
+                let factor = max(1, Double(length) / Double(n))
+                return PositionScheme.scaling(.yarn(YaRNScaling(factor: factor, originalMaxPositionEmbeddings: n)),
+                                              name: "Dynamic-YaRN", headDim: d, base: base, length: length)
+            },
+            Method(name: "ReRoPE w=\(wText)") { _ in
+                PositionScheme(name: "ReRoPE", scaled: plain.scaled, relativeMap: ReRoPE(window: w))
+            },
+            Method(name: "ReRoPE w=\(wText) + log-n") { _ in
+                PositionScheme(name: "ReRoPE + log-n", scaled: plain.scaled, relativeMap: ReRoPE(window: w), logNTrainingLength: n)
+            },
+            Method(name: "Leaky ReRoPE w=\(wText) k=\(fmtFactor(c.leakySlopeDivisor))") { _ in
+                PositionScheme(name: "Leaky ReRoPE", scaled: plain.scaled,
+                               relativeMap: LeakyReRoPE(window: w, slopeDivisor: c.leakySlopeDivisor))
+            },
+            Method(name: "NTK-logn-mixed (Su)") { _ in mixed },
+        ]
     }
 }
 
-extension Evaluator {
-    /// Attention rows [head][query] of `layer` on one language sequence of `length` tokens.
-    public func attention(length: Int, dataSeed: UInt64, scheme: PositionScheme, layer: Int, queries: Range<Int>) -> [[[Double]]] {
-        var rng = SplitMix64(seed: dataSeed)
-        let ex = tasks.language(length: length, rng: &rng)
-        parameters.withUnsafeBufferPointer { p in
-            model.forward(tokens: ex.tokens, parameters: p.baseAddress!, scheme: scheme)
-        }
-        return (0..<shape.heads).map { h in queries.map { model.attentionRow(layer: layer, head: h, query: $0, length: length) } }
-    }
-}
-
-/// One slot per job, each written by exactly one job (so no two threads touch the same element).
-final class Slots<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [T]
-    init(count: Int, _ value: T) { storage = Array(repeating: value, count: count) }
-    func set(_ i: Int, _ value: T) { lock.lock(); storage[i] = value; lock.unlock() }
-    var values: [T] { lock.lock(); defer { lock.unlock() }; return storage }
-}
-
-/// Jobs taken in order by a fixed number of workers; a job may add more jobs.
-final class JobQueue: @unchecked Sendable {
-    private let lock = NSCondition()
-    private var jobs: [@Sendable () -> Void] = []
-    private var next = 0, running = 0
-
-    func add(_ job: @escaping @Sendable () -> Void) {
-        lock.lock(); jobs.append(job); lock.broadcast(); lock.unlock()
-    }
-
-    func run(workers: Int) {
-        DispatchQueue.concurrentPerform(iterations: max(workers, 1)) { _ in
-            while true {
-                lock.lock()
-                while next == jobs.count && running > 0 { lock.wait() }
-                if next == jobs.count { lock.broadcast(); lock.unlock(); return }
-                let job = jobs[next]
-                next += 1; running += 1
-                lock.unlock()
-                job()
-                lock.lock(); running -= 1; lock.broadcast(); lock.unlock()
-            }
-        }
-    }
-}
-
-extension Lab {
-    /// CPU seconds per training step of the lab's recipe (one model, one thread), best of `repeats` runs of `steps`
-    /// steps — the figure `make bench` compares with NumPy.
-    public static func secondsPerTrainingStep(_ c: Configuration = .standard, steps: Int = 20, repeats: Int = 3) -> Double {
-        let shape = c.shape
-        let trainer = Trainer<Float>(shape: shape, tasks: LabTasks(distinctKeys: true), seed: 1, maxLength: c.trainLength)
-        let recipe = TrainingRecipe(length: c.trainLength, languagePerStep: c.languagePerStep, passkeyPerStep: c.passkeyPerStep,
-                                    passkeyWeight: c.passkeyWeight,
-                                    schedule: AdamSchedule(learningRate: c.learningRate, warmup: 2, steps: steps))
-        var best = Double.infinity
-        for _ in 0..<repeats {
-            let start = clock()
-            trainer.train(recipe, scheme: .plain(headDim: shape.headDim, base: shape.base), dataSeed: 3)
-            best = min(best, Double(clock() - start) / Double(CLOCKS_PER_SEC) / Double(steps))
-        }
-        return best
-    }
+extension Lab.Method {
+    func renamed(_ name: String) -> Lab.Method { Lab.Method(name: name, dynamic: dynamic, scheme: scheme) }
 }

@@ -75,9 +75,10 @@ public final class Trainer<R: LabFloat> {
     }
 
     /// Trains for `recipe.schedule.steps` steps with data from `dataSeed`; returns the mean training loss of every
-    /// step (per weighted target).
+    /// step (per weighted target). `afterStep(n)` runs after the n-th step (n from 1), e.g. to score checkpoints.
     @discardableResult
-    public func train(_ recipe: TrainingRecipe, scheme: PositionScheme, dataSeed: UInt64) -> [Double] {
+    public func train(_ recipe: TrainingRecipe, scheme: PositionScheme, dataSeed: UInt64,
+                      afterStep: ((Int) -> Void)? = nil) -> [Double] {
         if model.maxLength < recipe.length { model = Transformer<R>(shape: shape, maxLength: recipe.length) }
         var rng = SplitMix64(seed: dataSeed)
         let table = model.positions(scheme, rows: recipe.length)
@@ -85,7 +86,7 @@ public final class Trainer<R: LabFloat> {
         losses.reserveCapacity(recipe.schedule.steps)
         for step in 0..<recipe.schedule.steps {
             var batch = [LabTasks.Example]()
-            for _ in 0..<recipe.languagePerStep { batch.append(tasks.language(length: recipe.length, rng: &rng)) }
+            for _ in 0..<recipe.languagePerStep { batch.append(tasks.language(length: recipe.length, rng: &rng, scoreCues: true)) }
             for _ in 0..<recipe.passkeyPerStep {
                 var ex = tasks.randomPasskey(length: recipe.length, rng: &rng, fillerWeight: recipe.passkeyFillerWeight)
                 ex.weights[recipe.length - 1] = recipe.passkeyWeight
@@ -94,6 +95,7 @@ public final class Trainer<R: LabFloat> {
             let total = batch.reduce(0.0) { $0 + $1.weights.reduce(0, +) }
             losses.append(optimize(batch: batch, normalizer: total, scheme: scheme, table: table,
                                    rate: recipe.schedule.rate(at: step), schedule: recipe.schedule) / total)
+            afterStep?(step + 1)
         }
         return losses
     }
@@ -126,7 +128,26 @@ public final class Trainer<R: LabFloat> {
             m.withUnsafeMutableBufferPointer { mp in
                 v.withUnsafeMutableBufferPointer { vp in
                     gradient.withUnsafeBufferPointer { g in
-                        for i in 0..<p.count {
+                        // Four parameters at a time (the same operations lane by lane, so the same bits as one at a
+                        // time: a vector square root and divide are correctly rounded as the scalar ones are).
+                        let n = p.count, full = n / 4 * 4
+                        let b1v = SIMD4<Double>(repeating: b1), a1 = SIMD4<Double>(repeating: 1 - b1)
+                        let b2v = SIMD4<Double>(repeating: b2), a2 = SIMD4<Double>(repeating: 1 - b2)
+                        let sv = SIMD4<Double>(repeating: step), c2v = SIMD4<Double>(repeating: c2)
+                        let ev = SIMD4<Double>(repeating: eps), cv = SIMD4<Double>(repeating: clip)
+                        let mRaw = UnsafeMutableRawPointer(mp.baseAddress!), vRaw = UnsafeMutableRawPointer(vp.baseAddress!)
+                        var i = 0
+                        while i < full {
+                            let gi = SIMD4<Double>(Double(g[i]), Double(g[i + 1]), Double(g[i + 2]), Double(g[i + 3])) * cv
+                            let mi = b1v * mRaw.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self) + a1 * gi
+                            let vi = b2v * vRaw.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self) + a2 * gi * gi
+                            mRaw.storeBytes(of: mi, toByteOffset: i * 8, as: SIMD4<Double>.self)
+                            vRaw.storeBytes(of: vi, toByteOffset: i * 8, as: SIMD4<Double>.self)
+                            let update = sv * mi / ((vi * c2v).squareRoot() + ev)
+                            for j in 0..<4 { p[i + j] -= R(update[j]) }
+                            i += 4
+                        }
+                        for i in full..<n {
                             let gi = Double(g[i]) * clip
                             mp[i] = b1 * mp[i] + (1 - b1) * gi
                             vp[i] = b2 * vp[i] + (1 - b2) * gi * gi

@@ -59,7 +59,7 @@ public final class Transformer<R: LabFloat> {
     /// The cos/sin table `forward` needs for `scheme` at `rows` tokens: by position, or by relative distance through
     /// the scheme's map (ReRoPE). Build it once and pass it to every sequence of that length.
     func positions(_ scheme: PositionScheme, rows: Int) -> RotationTable<R> {
-        RotationTable<R>(scheme: scheme, rows: rows, map: scheme.relativeMap.map { m in { m.map(Double($0)) } } ?? { Double($0) })
+        RotationTable<R>(scheme: scheme, rows: rows)
     }
 
     // MARK: - Forward
@@ -96,6 +96,7 @@ public final class Transformer<R: LabFloat> {
                 rotate(q[l].pointer, rows: t, table: table, inverse: false)
                 rotate(k[l].pointer, rows: t, table: table, inverse: false)
             }
+            scaleQueries(q[l].pointer, rows: t, scheme: scheme)
             attention(layer: l, length: t, firstQuery: first, relative: scheme.relativeMap != nil)
             let xm = xmid[l].pointer + first * d
             (xm).update(from: xin[l].pointer + first * d, count: rows * d)
@@ -136,6 +137,17 @@ public final class Transformer<R: LabFloat> {
                     x[t * d + h * dh + i + half] = 0
                 }
             }
+        }
+    }
+
+    /// Su's log-n scaling: row m of q (every head) times max(1, ln(m + 1)/ln L_train); nothing without it. The
+    /// backward pass applies the same factors to ∂L/∂q (the map is linear, one scalar per row).
+    func scaleQueries(_ x: UnsafeMutablePointer<R>, rows: Int, scheme: PositionScheme) {
+        guard scheme.logNTrainingLength != nil else { return }
+        let d = shape.dModel
+        for t in 0..<rows {
+            let g = R(scheme.queryScale(at: t))
+            if g != 1 { for j in 0..<d { x[t * d + j] *= g } }
         }
     }
 
