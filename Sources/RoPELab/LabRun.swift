@@ -27,7 +27,7 @@ extension Lab {
         public var bayes: [[Evaluator.LanguageScores]]
         /// [Family][gridFactors index][scale index]: language only.
         public var grid: [[[Evaluator.LanguageScores]]]
-        /// [temperatureSettings index][temperatures index]: language at the setting's length.
+        /// [temperatureSettings index][temperatures index, then 0.1 ln s + 1]: language at the setting's length.
         public var temperature: [[Evaluator.LanguageScores]]
         /// [Family][checkpoint][0: at fineTuneScale, 1: at the longest scale]
         public var fineTune: [[[Evaluator.LanguageScores]]]
@@ -174,7 +174,8 @@ extension Lab {
         let ev = Evaluator(shape: c.shape, parameters: weights, maxLength: c.lengths.max()!)
         return c.temperatureSettings.map { setting in
             let examples = testSet(c, seed: seed, length: setting.scale * c.trainLength)
-            return c.temperatures.map { f in
+            // The sweep, then the paper's value 0.1 ln s + 1 itself (last).
+            return (c.temperatures + [YaRNScaling.mscale(setting.factor)]).map { f in
                 ev.language(examples, scheme: Family.yarn.method(c, factor: setting.factor, attentionFactor: f).scheme(c.trainLength),
                             near: c.trainLength)
             }

@@ -42,13 +42,42 @@ public enum LabStatistics {
             }
             means[r] = total / Double(seeds)
         }
-        means.sort()
-        let tail = (1 - level) / 2
-        func quantile(_ q: Double) -> Double {
-            let x = q * Double(resamples - 1), i = Int(x.rounded(.down)), f = x - Double(i)
-            return i + 1 < resamples ? means[i] * (1 - f) + means[i + 1] * f : means[i]
-        }
         let mean = differences.map { $0.reduce(0, +) / Double($0.count) }.reduce(0, +) / Double(seeds)
+        return interval(sorted: means.sorted(), mean: mean, level: level)
+    }
+
+    /// Two-level bootstrap of mean(a) − mean(b) where a and b are scored on different items of the same seeds (e.g.
+    /// the test sets of two lengths): seeds are drawn once for both sides, items independently on each side.
+    public static func unpairedBootstrap(_ a: [[Double]], minus b: [[Double]], level: Double = 0.95, resamples: Int = 4000,
+                                         seed: UInt64 = 0x5EED) -> Interval {
+        precondition(a.count == b.count && !a.isEmpty, "the same seeds on both sides")
+        var rng = SplitMix64(seed: seed)
+        let seeds = a.count
+        func draw(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+        func mean(_ items: [Double]) -> Double {
+            var sum = 0.0
+            for _ in 0..<items.count { sum += items[draw(items.count)] }
+            return sum / Double(items.count)
+        }
+        var means = [Double](repeating: 0, count: resamples)
+        for r in 0..<resamples {
+            var total = 0.0
+            for _ in 0..<seeds {
+                let s = draw(seeds)
+                total += mean(a[s]) - mean(b[s])
+            }
+            means[r] = total / Double(seeds)
+        }
+        func average(_ t: [[Double]]) -> Double { t.map { $0.reduce(0, +) / Double($0.count) }.reduce(0, +) / Double(t.count) }
+        return interval(sorted: means.sorted(), mean: average(a) - average(b), level: level)
+    }
+
+    static func interval(sorted means: [Double], mean: Double, level: Double) -> Interval {
+        let tail = (1 - level) / 2, n = means.count
+        func quantile(_ q: Double) -> Double {
+            let x = q * Double(n - 1), i = Int(x.rounded(.down)), f = x - Double(i)
+            return i + 1 < n ? means[i] * (1 - f) + means[i + 1] * f : means[i]
+        }
         return Interval(mean: mean, low: quantile(tail), high: quantile(1 - tail), level: level)
     }
 

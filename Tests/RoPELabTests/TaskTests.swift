@@ -101,6 +101,11 @@ import RoPE
         #expect(interval.high - interval.low > 0.12 && interval.high - interval.low < 0.35)
         let again = LabStatistics.pairedBootstrap(noisy)
         #expect(again.low == interval.low && again.high == interval.high, "seeded: the same interval every time")
+        let shifted = noisy.map { $0.map { $0 + 1 } }
+        let unpaired = LabStatistics.unpairedBootstrap(shifted, minus: noisy)
+        #expect(abs(unpaired.mean - 1) < 1e-12 && unpaired.low < 1 && unpaired.high > 1 && unpaired.excludesZero)
+        // Unpaired, the item noise of both sides counts: wider than the paired interval of the same shift (zero).
+        #expect(unpaired.high - unpaired.low > interval.high - interval.low)
         #expect(LabStatistics.median([3, 1, 2]) == 2 && LabStatistics.median([4, 1, 2, 3]) == 2.5)
         #expect(abs(LabStatistics.geometricMeanPerplexity([[log(2)], [log(8)]]) - 4) < 1e-12)
     }
