@@ -16,10 +16,10 @@ let arguments = CommandLine.arguments
 func cpuSeconds() -> Double { Double(clock()) / Double(CLOCKS_PER_SEC) }
 
 func batch(seed: UInt64) -> [LabTasks.Example] {
-    let tasks = LabTasks(distinctKeys: true)
+    let tasks = LabTasks()
     var rng = SplitMix64(seed: seed)
     var out = [LabTasks.Example]()
-    for _ in 0..<config.languagePerStep { out.append(tasks.language(length: config.trainLength, rng: &rng)) }
+    for _ in 0..<config.languagePerStep { out.append(tasks.language(length: config.trainLength, rng: &rng, scoreCues: true)) }
     for _ in 0..<config.passkeyPerStep {
         var ex = tasks.randomPasskey(length: config.trainLength, rng: &rng, fillerWeight: 1)
         ex.weights[config.trainLength - 1] = config.passkeyWeight
