@@ -48,17 +48,19 @@ public struct RuntimeBuilder: Sendable {
         var fingerprint = try self.fingerprint(package: package, wrapper: wrapper)
         let stamp = directory.appendingPathComponent("fingerprint")
         let library = binDirectory.appendingPathComponent("lib\(Self.libraryName).so")
-        let upToDate = (try? String(contentsOf: stamp, encoding: .utf8)) == fingerprint
+        let fileList = directory.appendingPathComponent("file-list")
+        let files = fileListKey(package)
+        let filesMoved = (try? String(contentsOf: fileList, encoding: .utf8)) != files
+        let upToDate = (try? String(contentsOf: stamp, encoding: .utf8)) == fingerprint && !filesMoved
             && FileManager.default.fileExists(atPath: library.path) && FileManager.default.fileExists(atPath: moduleArgumentsFile.path)
         if !upToDate {
             progress("building the snippet runtime (\(([package?.name].compactMap { $0 } + [Self.helpersModule]).joined(separator: " + ")), release)")
             try writeWrapper(manifest: wrapper)
             let buildArguments = ["build", "-c", "release", "--package-path", directory.path, "--product", Self.libraryName]
-            var build = try Subprocess.run(swift, buildArguments, timeout: 1800)
-            // SwiftPM can keep a build plan that names a source file since deleted ("missing inputs"), or one that
-            // misses a file added to a path dependency (its types "cannot be found"): after a failure, plan afresh
-            // once before reporting it.
-            if build.status != 0 {
+            var build = try Subprocess.run(swift, buildArguments + (filesMoved ? ["--disable-build-manifest-caching"] : []), timeout: 1800)
+            // SwiftPM can keep a build plan that names a source file since deleted ("missing inputs"): plan afresh.
+            // (A file added or removed in the libraries' folders is seen before the build: `fileListKey`.)
+            if build.status != 0, (build.stdoutText + build.stderrText).contains("missing input") {
                 build = try Subprocess.run(swift, buildArguments + ["--disable-build-manifest-caching"], timeout: 1800)
             }
             guard build.status == 0 else {
@@ -67,6 +69,7 @@ public struct RuntimeBuilder: Sendable {
                                     + "package builds on its own, `workbook clean` starts the runtime afresh):\n"
                                     + String((build.stdoutText + build.stderrText).suffix(3000)))
             }
+            try AtomicFile.write(files, to: fileList)
             let arguments = try ModuleSearchArguments.read(binDirectory: binDirectory, module: Self.helpersModule)
             try AtomicFile.write(String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self), to: moduleArgumentsFile)
             // The first build is what tells which path dependencies there are: fingerprint again with them.
@@ -165,22 +168,37 @@ public struct RuntimeBuilder: Sendable {
         if let package {
             hash.update((try? String(contentsOf: manifest, encoding: .utf8)) ?? "")
             hash.update((try? String(contentsOf: bookRoot.appendingPathComponent("Package.resolved"), encoding: .utf8)) ?? "")
-            // A dependency that holds the book (`path: ".."`) counts by its manifest and Sources/, not the chapters.
-            let book = bookRoot.standardizedFileURL.resolvingSymlinksInPath().path + "/"
-            let dependencies = pathDependencyRoots().flatMap { root in
-                book.hasPrefix(root.resolvingSymlinksInPath().path + "/")
-                    ? [root.appendingPathComponent("Package.swift"), root.appendingPathComponent("Sources")] : [root]
-            }
-            let folders = package.sourceFolders.map { bookRoot.appendingPathComponent($0) } + dependencies
-            for folder in folders {
+            for (folder, files) in sourceFiles(package) {
                 hash.update(folder.path)
-                for file in Self.files(under: folder) + (folder.pathExtension == "swift" ? [folder] : []) {
+                for file in files {
                     hash.update(file.path)
                     hash.update(String(decoding: (try? Data(contentsOf: file)) ?? Data(), as: UTF8.self))
                 }
             }
         }
         return hash.hex
+    }
+
+    /// The files the runtime's libraries are built from, by folder: the package's source folders and its path
+    /// dependencies. A dependency that holds the book (`path: ".."`) counts by its manifest and Sources/, not the
+    /// chapters.
+    func sourceFiles(_ package: PackageDescription) -> [(folder: URL, files: [URL])] {
+        let book = bookRoot.standardizedFileURL.resolvingSymlinksInPath().path + "/"
+        let dependencies = pathDependencyRoots().flatMap { root in
+            book.hasPrefix(root.resolvingSymlinksInPath().path + "/")
+                ? [root.appendingPathComponent("Package.swift"), root.appendingPathComponent("Sources")] : [root]
+        }
+        return (package.sourceFolders.map { bookRoot.appendingPathComponent($0) } + dependencies).map { folder in
+            (folder, Self.files(under: folder) + (folder.pathExtension == "swift" ? [folder] : []))
+        }
+    }
+
+    /// The names of those files: when a file is added or removed, SwiftPM's kept build plan for the runtime can
+    /// miss it (a type "cannot be found", or a build that succeeds with the old module), so the next runtime build
+    /// plans afresh.
+    func fileListKey(_ package: PackageDescription?) -> String {
+        guard let package else { return "" }
+        return ContentHash.of(sourceFiles(package).flatMap { [$0.folder.path] + $0.files.map(\.path) }.joined(separator: "\n"))
     }
 
     /// Regular files under a folder, sorted, hidden ones skipped. Symbolic links are followed (a library file may be
