@@ -193,15 +193,6 @@ enum InlineValueScanner {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The line with each value's text replaced (by UTF-8 offsets, right to left so earlier offsets hold).
-    static func replacing(_ line: String, _ replacements: [(start: Int, end: Int, text: String)]) -> String {
-        var bytes = Array(line.utf8)
-        for replacement in replacements.sorted(by: { $0.start > $1.start }) {
-            bytes.replaceSubrange(replacement.start..<replacement.end, with: Array(replacement.text.utf8))
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     /// Whether a computed text can stand between the comments: one line, and no comment of its own.
     static func canRecord(_ text: String) -> Bool {
         !text.contains(where: \.isNewline) && !text.contains("<!--") && !text.contains("-->")
