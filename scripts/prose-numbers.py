@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """How many numbers in the course's prose that quote a computed output are verified (issue 22's measure).
 
+Numbers in links that say a chapter's number count as verified too (`check` holds them to the chapter's place).
 A number in prose "quotes an output" when the same text appears in one of the chapter's recorded output regions
 (tables, text, charts) or in an inline value of the chapter, and not in its snippets' code (there it is an input or
 a setting: d = 128, base 10000); it is "verified" when it is an inline value's text, which `workbook check`
@@ -16,6 +17,8 @@ import os, pathlib, random, re, subprocess, sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 VALUE = re.compile(r"<!--=(.*?)-->(.*?)<!--/-->")
+# A link that says a chapter's number ([chapter 15](15-x.md), [第 15 章](…), [15](15-x.md)): check holds the number.
+CHAPTER_LINK = re.compile(r"\[(?:[Cc]hapters? |第 ?)?(\d+)(?: ?章)?\]\([^)#\s:/]+\.md(?:#[^)\s]*)?\)")
 NUMBER = re.compile(r"(?<![\w.])[−-]?\d+(?:[.,]\d+)*(?![\w])")
 
 
@@ -91,9 +94,10 @@ def numbers(path):
     code = code_of(text)
     result = []
     for number, line in prose_lines(text):
-        verified_spans = [(m.start(2), m.end(2)) for m in VALUE.finditer(line)]
+        verified_spans = [(m.start(2), m.end(2)) for m in VALUE.finditer(line)] + [(m.start(1), m.end(1)) for m in CHAPTER_LINK.finditer(line)]
         # Values first: their texts are verified whatever they look like.
         masked = VALUE.sub(lambda m: "<" + "x" * (len(m.group(0)) - 2) + ">", line)
+        masked = CHAPTER_LINK.sub(lambda m: "<" + "x" * (len(m.group(0)) - 2) + ">", masked)
         for span in verified_spans:
             for m in NUMBER.finditer(line[span[0]:span[1]]):
                 result.append((number, span[0] + m.start() + 1, m.group(0), True))
