@@ -103,7 +103,8 @@ public enum Weaver {
         var lines = [markdown ?? "# \(title)\n", "", "## \(heading) {#chapters}", "", "<div class=\"chapter-list\">", ""]
         for (index, page) in chapters.enumerated() {
             lines.append("\(index + 1). [\(page.title)](\(pageURL(page.name)))")
-            if !page.summary.isEmpty { lines += ["", "    " + page.summary] }
+            // A summary's link to its own figure or table (`[Table 1](#tbl-setup)`) points into its chapter's page.
+            if !page.summary.isEmpty { lines += ["", "    " + page.summary.replacingOccurrences(of: "](#", with: "](\(page.name).md#")] }
             lines.append("")
         }
         lines += ["</div>", ""]
