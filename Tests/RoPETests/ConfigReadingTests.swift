@@ -5,17 +5,8 @@ import Testing
 @Suite struct ConfigReadingTests {
     func parse(_ json: String) throws -> ModelRoPEConfig { try ModelRoPEConfig.parse(Data(json.utf8)) }
 
-    func expectError(_ json: String, key: String, containing fragment: String,
-                     sourceLocation: SourceLocation = #_sourceLocation) {
-        do {
-            _ = try parse(json)
-            Issue.record("expected an error for \(json)", sourceLocation: sourceLocation)
-        } catch let error as ConfigError {
-            #expect(error.key == key, "key: \(error)", sourceLocation: sourceLocation)
-            #expect(error.message.contains(fragment), "message: \(error)", sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
-        }
+    func expectError(_ json: String, key: String, containing fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        expectConfigError(json, key: key, containing: fragment, sourceLocation: sourceLocation) { try parse($0) }
     }
 
     @Test func bothFormsReadTheSame() throws {

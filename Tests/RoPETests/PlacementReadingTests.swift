@@ -10,15 +10,7 @@ import Testing
     func load(_ name: String) throws -> RoPEPlacement { try RoPEPlacement.parse(try configData(name)) }
 
     func expectError(_ json: String, key: String, containing fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        do {
-            _ = try parse(json)
-            Issue.record("expected an error for \(json)", sourceLocation: sourceLocation)
-        } catch let error as ConfigError {
-            #expect(error.key == key, "key: \(error)", sourceLocation: sourceLocation)
-            #expect(error.message.contains(fragment), "message: \(error)", sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
-        }
+        expectConfigError(json, key: key, containing: fragment, sourceLocation: sourceLocation) { try parse($0) }
     }
 
     @Test func v4AndV5FormsReadTheSame() throws {

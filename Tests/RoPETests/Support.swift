@@ -28,3 +28,17 @@ func testVector(_ count: Int, seed: UInt64) -> [Double] {
     var generator = SplitMix64(seed: seed)
     return generator.vector(count)
 }
+
+/// Expects reading a config to fail with a `ConfigError` that names `key` and says `fragment`.
+func expectConfigError(_ json: String, key: String, containing fragment: String, sourceLocation: SourceLocation,
+                       reading parse: (String) throws -> Any) {
+    do {
+        _ = try parse(json)
+        Issue.record("expected an error for \(json)", sourceLocation: sourceLocation)
+    } catch let error as ConfigError {
+        #expect(error.key == key, "key: \(error)", sourceLocation: sourceLocation)
+        #expect(error.message.contains(fragment), "message: \(error)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
+    }
+}
