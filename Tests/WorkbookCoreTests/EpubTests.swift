@@ -103,6 +103,8 @@ import Testing
         let text = english.entries.filter { $0.key.hasSuffix(".xhtml") }.values.map { String(decoding: $0, as: UTF8.self) }.joined()
         #expect(text.contains("<math") && text.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""), "MathML and the SVG figure")
         #expect(text.contains("It rises to 16.28") && !text.contains("<!--="), "inline values as their text")
+        #expect(english.entries.contains { $0.key.hasSuffix(".css") && String(decoding: $0.value, as: UTF8.self).contains(".nowrap") },
+                "the EPUB's own stylesheet (punctuation kept with its math, outputs set apart)")
         #expect(try book.read("site/out/index.html").contains("href=\"book.epub\""), "the landing page links the EPUB")
         // A second build with nothing changed copies the same EPUB (no pandoc run), byte for byte.
         let before = try Data(contentsOf: book.url("site/out/book.epub"))

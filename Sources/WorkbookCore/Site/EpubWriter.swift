@@ -9,12 +9,15 @@ struct EpubWriter {
     var renderer: URL
     /// The reader and prose rules the site uses too (`page-text.lua`).
     var textRules: URL
+    /// The EPUB's own stylesheet (`epub.css`): the site's rules for the same markup, for e-readers.
+    var stylesheet: URL
     /// Where the page list is written, and finished EPUBs are kept by content: a build whose pages did not
     /// change copies the last one instead of running pandoc again.
     var scratch: URL
 
     static let fileName = "book.epub"
     static let theme = "render-epub.lua"
+    static let stylesheet = "epub.css"
 
     /// Writes `edition` as an EPUB at `url`, from the cache when its pages are those of an earlier build.
     func write(_ edition: SiteEdition, to url: URL) throws {
@@ -23,6 +26,7 @@ struct EpubWriter {
         hash.update(edition.language)
         hash.update((try? String(contentsOf: renderer, encoding: .utf8)) ?? "")
         hash.update((try? String(contentsOf: textRules, encoding: .utf8)) ?? "")
+        hash.update((try? String(contentsOf: stylesheet, encoding: .utf8)) ?? "")
         for page in edition.pages { hash.update(page.name); hash.update(page.markdown) }
         let prefix = "\(edition.language)."
         let cached = scratch.appendingPathComponent("\(prefix)\(hash.hex.prefix(24)).epub")
@@ -46,7 +50,7 @@ struct EpubWriter {
         try data.write(to: list)
         defer { try? FileManager.default.removeItem(at: list) }
         let arguments = ["-f", "markdown", "-t", "epub3", "--lua-filter", renderer.path, "-M", "workbook-pages=\(list.path)", "-M", "workbook-text=\(textRules.path)",
-                         "--toc", "--toc-depth=2", "--mathml", "--epub-chapter-level=1",
+                         "--toc", "--toc-depth=2", "--mathml", "--epub-chapter-level=1", "--css", stylesheet.path,
                          "-M", "title=\(edition.title)", "-M", "lang=\(edition.language)", "-o", url.path, "/dev/null"]
         let run = try Subprocess.run(pandoc, arguments, timeout: 120 + 10 * Double(edition.pages.count), input: Data())
         guard !run.timedOut, run.status == 0 else {

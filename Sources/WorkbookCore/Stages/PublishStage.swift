@@ -17,7 +17,7 @@ struct PublishStage: BuildStage {
         publisher.editURL = book.config.editURL
         if build.writesEpub(book) {
             publisher.epub = EpubWriter(pandoc: try SiteRenderer.locatePandoc(), renderer: theme.url(EpubWriter.theme),
-                                        textRules: theme.url(SiteRenderer.textRules),
+                                        textRules: theme.url(SiteRenderer.textRules), stylesheet: theme.url(EpubWriter.stylesheet),
                                         scratch: book.cacheDirectory.appendingPathComponent("epub"))
         }
         try publisher.publish(build.site, rendered: rendered)
