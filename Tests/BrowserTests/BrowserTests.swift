@@ -229,19 +229,30 @@ struct BrowserTests {
         try browser.evaluate("localStorage.removeItem('workbook-theme')", session: page)
     }
 
+    /// A page in a fresh browser, sized as a 390 × 844 phone (keep the browser while the page is used).
+    static func phonePage() throws -> (browser: DevTools, page: String) {
+        let chromium = try #require(Chromium.found)
+        try #require(site.report.succeeded)
+        let browser = try DevTools(chromium: chromium.path)
+        let page = try browser.open("about:blank")
+        try browser.send("Emulation.setDeviceMetricsOverride", ["width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true], session: page)
+        return (browser, page)
+    }
+
+    /// Opens a page of the built site and waits until it has loaded.
+    static func show(_ name: String, in browser: DevTools, page: String) throws {
+        try browser.send("Page.navigate", ["url": site.folder.appendingPathComponent(name).absoluteString], session: page)
+        _ = try browser.wait(until: "document.readyState === 'complete'", session: page, timeout: 30)
+    }
+
     /// Issue 24, phones: at 390 CSS px no page of either edition is wider than the screen — an element wider than
     /// the screen must sit in a box that scrolls (a formula, a table, code), never make the page scroll sideways —
     /// and no chart's text is under 10 px tall.
     @Test func noPageScrollsSidewaysOnAPhone() throws {
-        let chromium = try #require(Chromium.found)
-        try #require(Self.site.report.succeeded)
-        let browser = try DevTools(chromium: chromium.path)
-        let page = try browser.open("about:blank")
-        try browser.send("Emulation.setDeviceMetricsOverride", ["width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true], session: page)
+        let (browser, page) = try Self.phonePage()
         var wide: [String] = []
         for name in Self.allPages {
-            try browser.send("Page.navigate", ["url": Self.site.folder.appendingPathComponent(name).absoluteString], session: page)
-            _ = try browser.wait(until: "document.readyState === 'complete'", session: page, timeout: 30)
+            try Self.show(name, in: browser, page: page)
             let found = try browser.evaluate("""
                 (() => {
                   const width = document.documentElement.clientWidth, out = [];
@@ -271,14 +282,9 @@ struct BrowserTests {
     /// Issue 24, phones: the chapter list opens as a drawer from the top bar and closes with Escape; a chart's
     /// text is at least 10 px tall (its figure scrolls instead of shrinking it).
     @Test func onAPhoneTheChapterDrawerOpensAndChartTextStaysReadable() throws {
-        let chromium = try #require(Chromium.found)
-        try #require(Self.site.report.succeeded)
-        let browser = try DevTools(chromium: chromium.path)
-        let page = try browser.open("about:blank")
-        try browser.send("Emulation.setDeviceMetricsOverride", ["width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true], session: page)
+        let (browser, page) = try Self.phonePage()
         for name in ["09-long-range-decay.html", "zh/09-long-range-decay.html"] {
-            try browser.send("Page.navigate", ["url": Self.site.folder.appendingPathComponent(name).absoluteString], session: page)
-            _ = try browser.wait(until: "document.readyState === 'complete'", session: page, timeout: 30)
+            try Self.show(name, in: browser, page: page)
             #expect(try browser.evaluate("getComputedStyle(document.querySelector('.sidebar')).visibility", session: page) as? String == "hidden")
             try browser.evaluate("document.querySelector('.chapters-link').click()", session: page)
             #expect(try browser.wait(until: "document.body.classList.contains('drawer-open') && "

@@ -202,7 +202,7 @@ enum InlineValueScanner {
         let pattern = Array(needle.utf8)
         guard from <= bytes.count - pattern.count else { return nil }
         for index in from...(bytes.count - pattern.count) where bytes[index] == pattern[0] {
-            if Array(bytes[index..<(index + pattern.count)]) == pattern { return index }
+            if bytes[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
         }
         return nil
     }

@@ -45,11 +45,13 @@ public struct RuntimeBuilder: Sendable {
         let package = try describePackage()
         let imports = try modulesToImport(package)
         let wrapper = wrapperManifest(package)
-        var fingerprint = try self.fingerprint(package: package, wrapper: wrapper)
+        // The libraries' folders are walked once here (and once more after a build, which tells the path dependencies).
+        var sources = package.map(sourceFiles) ?? []
+        var fingerprint = try self.fingerprint(package: package, sources: sources, wrapper: wrapper)
         let stamp = directory.appendingPathComponent("fingerprint")
         let library = binDirectory.appendingPathComponent("lib\(Self.libraryName).so")
         let fileList = directory.appendingPathComponent("file-list")
-        let files = fileListKey(package)
+        let files = Self.fileListKey(sources)
         let filesMoved = (try? String(contentsOf: fileList, encoding: .utf8)) != files
         let upToDate = (try? String(contentsOf: stamp, encoding: .utf8)) == fingerprint && !filesMoved
             && FileManager.default.fileExists(atPath: library.path) && FileManager.default.fileExists(atPath: moduleArgumentsFile.path)
@@ -69,11 +71,12 @@ public struct RuntimeBuilder: Sendable {
                                     + "package builds on its own, `workbook clean` starts the runtime afresh):\n"
                                     + String((build.stdoutText + build.stderrText).suffix(3000)))
             }
-            try AtomicFile.write(files, to: fileList)
             let arguments = try ModuleSearchArguments.read(binDirectory: binDirectory, module: Self.helpersModule)
             try AtomicFile.write(String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self), to: moduleArgumentsFile)
             // The first build is what tells which path dependencies there are: fingerprint again with them.
-            fingerprint = try self.fingerprint(package: package, wrapper: wrapper)
+            sources = package.map(sourceFiles) ?? []
+            fingerprint = try self.fingerprint(package: package, sources: sources, wrapper: wrapper)
+            try AtomicFile.write(Self.fileListKey(sources), to: fileList)
             try AtomicFile.write(fingerprint, to: stamp)
         }
         guard let data = try? Data(contentsOf: moduleArgumentsFile),
@@ -155,8 +158,8 @@ public struct RuntimeBuilder: Sendable {
         try AtomicFile.write(text, to: url)
     }
 
-    /// Everything the runtime's code is made of.
-    func fingerprint(package: PackageDescription?, wrapper: String) throws -> String {
+    /// Everything the runtime's code is made of (`sources`: the package's files, `sourceFiles`).
+    func fingerprint(package: PackageDescription?, sources: [(folder: URL, files: [URL])], wrapper: String) throws -> String {
         var hash = ContentHash()
         hash.update(WorkbookVersion.current)
         hash.update(swiftc)
@@ -165,10 +168,10 @@ public struct RuntimeBuilder: Sendable {
             hash.update(file.lastPathComponent)
             hash.update((try? String(contentsOf: file, encoding: .utf8)) ?? "")
         }
-        if let package {
+        if package != nil {
             hash.update((try? String(contentsOf: manifest, encoding: .utf8)) ?? "")
             hash.update((try? String(contentsOf: bookRoot.appendingPathComponent("Package.resolved"), encoding: .utf8)) ?? "")
-            for (folder, files) in sourceFiles(package) {
+            for (folder, files) in sources {
                 hash.update(folder.path)
                 for file in files {
                     hash.update(file.path)
@@ -196,9 +199,8 @@ public struct RuntimeBuilder: Sendable {
     /// The names of those files: when a file is added or removed, SwiftPM's kept build plan for the runtime can
     /// miss it (a type "cannot be found", or a build that succeeds with the old module), so the next runtime build
     /// plans afresh.
-    func fileListKey(_ package: PackageDescription?) -> String {
-        guard let package else { return "" }
-        return ContentHash.of(sourceFiles(package).flatMap { [$0.folder.path] + $0.files.map(\.path) }.joined(separator: "\n"))
+    static func fileListKey(_ sources: [(folder: URL, files: [URL])]) -> String {
+        sources.isEmpty ? "" : ContentHash.of(sources.flatMap { [$0.folder.path] + $0.files.map(\.path) }.joined(separator: "\n"))
     }
 
     /// Regular files under a folder, sorted, hidden ones skipped. Symbolic links are followed (a library file may be

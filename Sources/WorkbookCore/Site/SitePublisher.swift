@@ -47,8 +47,10 @@ public struct SitePublisher: Sendable {
             throw WorkbookError(.render, file: folder.path, "cannot copy the theme's assets: \(error.localizedDescription)")
         }
         var searchEntries: [SearchIndex.Entry] = []
+        var chapters: [(name: String, html: String)] = []    // for the print edition
         for (index, page) in edition.pages.enumerated() {
             let body = try self.body(of: page, in: edition, rendered: rendered)
+            chapters.append((page.name, body.html))
             let html = composer.page(edition: edition, title: page.title, body: body.html, current: page.name, footer: page.footer,
                                      previous: index > 0 ? edition.pages[index - 1] : nil,
                                      next: index + 1 < edition.pages.count ? edition.pages[index + 1] : nil)
@@ -56,7 +58,6 @@ public struct SitePublisher: Sendable {
             searchEntries += SearchIndex.entries(page: pageURL(page.name), title: page.title, sections: body.sections)
         }
         try write(SearchIndex.script(searchEntries), to: folder.appendingPathComponent("assets/search-index.js"))
-        let chapters = try edition.pages.map { (name: $0.name, html: try body(of: $0, in: edition, rendered: rendered).html) }
         try write(composer.page(edition: edition, title: edition.title, body: PrintEdition.body(chapters: chapters),
                                 current: "print", footer: page(footerOf: edition), previous: nil, next: nil),
                   to: folder.appendingPathComponent(PrintEdition.fileName))

@@ -52,11 +52,12 @@ public struct SiteRenderer: Sendable {
         var pending: [(edition: SiteEdition, page: SitePage, source: PageSource)] = []
         for edition in editions {
             let glossary = edition.pages.first { $0.name == Glossary.pageName }.map { Glossary(markdown: $0.markdown) }
+            let terms = glossary?.rendererList(pageURL: pageURL(Glossary.pageName)) ?? ""
             for page in edition.allPages {
                 var source = PageSource(markdown: page.markdown, tocLabel: edition.strings.onThisPage)
                 if let glossary {
                     if page.name == Glossary.pageName { source.markdown = glossary.anchoredMarkdown }
-                    else if page.name != edition.landing.name { source.glossary = glossary.rendererList(pageURL: pageURL(Glossary.pageName)) }
+                    else if page.name != edition.landing.name { source.glossary = terms }
                 }
                 if let cached = cache.load(edition: edition.path, name: page.name, source: source) {
                     site.pages[edition.path, default: [:]][page.name] = cached
