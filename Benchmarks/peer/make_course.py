@@ -8,7 +8,10 @@ of #, a wavelength table by scale).
 The workbook chapters' output regions are what the Python cells print (run here, with numpy); `workbook check`
 on workbook/ then holds the Swift snippets to printing the identical text (bench_peer.py checks both before timing).
 The generated files are committed; run this again only after changing it:  python3 Benchmarks/peer/make_course.py
+`--chapters N --out DIR` writes a longer course (topics repeat) into DIR/jupyterbook and DIR/workbook instead:
+bench_peer.py measures 48 chapters that way.
 """
+import argparse
 import contextlib
 import io
 import os
@@ -134,7 +137,7 @@ for scale in [1, 2, 4, 8, 16] {
 
 
 def title(k):
-    return f"Chapter {k}: {TOPICS[k - 1]}"
+    return f"Chapter {k}: {topic(k)}"
 
 
 def prose(k):
@@ -160,16 +163,29 @@ def run_python(k):
     return outputs
 
 
+def topic(k):
+    return TOPICS[(k - 1) % len(TOPICS)]
+
+
 def chapter_name(k):
-    return f"{k:02d}-{TOPICS[k - 1]}"
+    return f"{k:02d}-{topic(k)}"
 
 
 def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--chapters", type=int, default=CHAPTERS)
+    parser.add_argument("--out", help="write DIR/jupyterbook and DIR/workbook instead of the committed course")
+    args = parser.parse_args()
+    write(args.chapters, os.path.join(args.out, "jupyterbook") if args.out else JB, os.path.join(args.out, "workbook") if args.out else WB)
+
+
+def write(chapters, JB, WB):
     for folder in (JB, WB):
         shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(os.path.join(JB, "chapters"))
     os.makedirs(os.path.join(WB, "Chapters"))
-    intro = "# The peer course\n\nTwelve short chapters on rotary position embeddings, each with five numeric cells.\n"
+    count = "Twelve" if chapters == 12 else str(chapters)
+    intro = f"# The peer course\n\n{count} short chapters on rotary position embeddings, each with five numeric cells.\n"
     open(os.path.join(JB, "_config.yml"), "w").write(
         "# Jupyter Book 1 configuration of the peer course (Benchmarks/peer/make_course.py writes it).\n"
         "title: The peer course\nauthor: workbook benchmarks\nonly_build_toc_files: true\n"
@@ -177,7 +193,7 @@ def main():
         "parse:\n  myst_enable_extensions:\n    - dollarmath\n"
         "sphinx:\n  config:\n    html_show_copyright: false\n")
     open(os.path.join(JB, "_toc.yml"), "w").write(
-        "format: jb-book\nroot: intro\nchapters:\n" + "".join(f"- file: chapters/{chapter_name(k)}\n" for k in range(1, CHAPTERS + 1)))
+        "format: jb-book\nroot: intro\nchapters:\n" + "".join(f"- file: chapters/{chapter_name(k)}\n" for k in range(1, chapters + 1)))
     open(os.path.join(JB, "intro.md"), "w").write(intro)
     open(os.path.join(WB, "book.toml"), "w").write(
         "# The peer course as a workbook book (Benchmarks/peer/make_course.py writes it). No Package.swift: the\n"
@@ -186,7 +202,7 @@ def main():
     open(os.path.join(WB, "Chapters", "index.md"), "w").write(intro)
     front = ("---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
              "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n")
-    for k in range(1, CHAPTERS + 1):
+    for k in range(1, chapters + 1):
         outputs = run_python(k)
         notebook = front + f"# {title(k)}\n\n{prose(k)}\n"
         chapter = f"# {title(k)}\n\n{prose(k)}\n"
@@ -195,7 +211,7 @@ def main():
             chapter += f"\n```swift {{#{ident}}}\n{swift}\n```\n<!-- output: {ident} -->\n```text\n{output.rstrip(chr(10))}\n```\n<!-- end output -->\n"
         open(os.path.join(JB, "chapters", chapter_name(k) + ".md"), "w").write(notebook)
         open(os.path.join(WB, "Chapters", chapter_name(k) + ".md"), "w").write(chapter)
-    print(f"wrote {CHAPTERS} chapters to {JB} and {WB}")
+    print(f"wrote {chapters} chapters to {JB} and {WB}")
 
 
 if __name__ == "__main__":

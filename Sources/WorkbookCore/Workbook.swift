@@ -17,31 +17,36 @@ public enum Workbook {
     }
 
     /// A package's runtime holds its own libraries: it lives in the book's cache (`.workbook-cache/runtime`). A
-    /// book without a package links only the helpers, which depend on nothing but the tool and the compiler: all
-    /// such books of a user share one runtime per tool version, helpers' sources and compiler, in
-    /// `$XDG_CACHE_HOME/workbook/runtime/` (`~/.cache/…`; `WORKBOOK_RUNTIME_CACHE` moves it), so only the first book
-    /// ever builds it, and a build never rebuilds a runtime another book's build is compiling against (a different
-    /// tool gets a folder of its own). Its folder has a lock of its own. Where it cannot be written, the book's
-    /// cache is used.
+    /// book without a package links only the helpers, and shares one runtime with every such book of the user
+    /// (`SharedRuntime`); where that cannot be written, the book's cache is used.
     static func defaultRuntimeDirectory(book: Book, swiftc: String, resources: ToolResources) -> URL {
         let own = book.cacheDirectory.appendingPathComponent("runtime")
         guard !FileManager.default.fileExists(atPath: book.root.appendingPathComponent("Package.swift").path) else { return own }
-        let environment = ProcessInfo.processInfo.environment
-        let base = environment["WORKBOOK_RUNTIME_CACHE"].map { URL(fileURLWithPath: $0) }
-            ?? environment["XDG_CACHE_HOME"].flatMap { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : nil }.map { $0.appendingPathComponent("workbook/runtime") }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/workbook/runtime")
-        let compiler = URL(fileURLWithPath: swiftc).resolvingSymlinksInPath().path
-        let helpers = ((try? resources.helperSources()) ?? []).map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }
-        var key = ContentHash()
-        for part in [WorkbookVersion.current, compiler] + helpers { key.update(part) }
-        let shared = base.appendingPathComponent(String(key.hex.prefix(16)))
-        do {
-            try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
-            guard access(shared.path, W_OK) == 0 else { return own }
-            return shared
-        } catch {
-            return own
+        return SharedRuntime.folder(swiftc: swiftc, resources: resources) ?? own
+    }
+
+    /// Builds the helpers runtime books without a package share, in `folder/KEY` (`make install`: the tool's
+    /// `lib/workbook/runtime`), or in the user's cache; then compiles one chapter program against it, so that its
+    /// module cache (Glibc's and Foundation's Clang modules, ≈ 1.2 s of CPU and 70 MB more on a first compile)
+    /// is built too. Returns the runtime's folder.
+    public static func buildSharedRuntime(in folder: URL?, resources: ToolResources, progress: (String) -> Void = { _ in }) throws -> URL {
+        let swiftc = try Toolchain.locateCompiler()
+        let key = SharedRuntime.key(swiftc: swiftc, resources: resources)
+        let directory = (folder ?? SharedRuntime.userCache).appendingPathComponent(key)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-runtime-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let builder = RuntimeBuilder(bookRoot: scratch, config: BookConfig(), resources: resources, directory: directory, swiftc: swiftc)
+        let toolchain = try builder.prepare(progress: progress)
+        let program = scratch.appendingPathComponent("main.swift")
+        try AtomicFile.write("import Foundation\nimport \(RuntimeBuilder.helpersModule)\nshow(1)\n", to: program)
+        let compiled = try toolchain.compile(sources: [program], output: scratch.appendingPathComponent("warm"),
+                                             moduleCache: toolchain.moduleCache, in: scratch, timeout: 300)
+        guard compiled.status == 0 else {
+            throw WorkbookError(.runtime, file: directory.path, "the runtime was built, but a one-line program does not compile against it:\n"
+                                + String(compiled.stderrText.suffix(2000)))
         }
+        return directory
     }
 
     /// Removes the cache and the rendered site — only what the tool created: a site folder without the tool's

@@ -9,7 +9,7 @@ struct WorkbookCommand: ParsableCommand {
         commandName: "workbook",
         abstract: "Compile and run every Swift snippet of a book's chapters against its package, check their outputs, render the site.",
         version: WorkbookVersion.description,
-        subcommands: [Build.self, Check.self, Fix.self, Serve.self, Clean.self, Init.self, Translations.self],
+        subcommands: [Build.self, Check.self, Fix.self, Serve.self, Clean.self, Init.self, Translations.self, Runtime.self],
         defaultSubcommand: Build.self)
 }
 
@@ -152,5 +152,24 @@ struct Translations: ParsableCommand {
         if !result.text.isEmpty { print(result.text) }
         for error in result.errors { FileHandle.standardError.write(Data((error.description + "\n").utf8)) }
         if !result.errors.isEmpty { throw ExitCode(1) }
+    }
+}
+
+struct Runtime: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the helpers runtime that every book without a Package.swift links against.",
+        discussion: "Books share it (one per tool version and compiler); the first build of such a book makes it if it is missing. "
+            + "`make install` runs `workbook runtime --install PREFIX/lib/workbook/runtime`, so that no book builds it: a user's "
+            + "first build copies the installed one into the user's cache (WORKBOOK_RUNTIME_CACHE, else $XDG_CACHE_HOME/workbook/runtime).")
+    @Option(help: "Build it in this folder (the tool's lib/workbook/runtime) instead of the user's cache.") var install: String?
+    func run() throws {
+        do {
+            let folder = try Workbook.buildSharedRuntime(in: install.map { URL(fileURLWithPath: $0).standardizedFileURL },
+                                                         resources: try ToolResources.locate()) { print($0) }
+            print("runtime: \(folder.path)")
+        } catch let error as WorkbookError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
     }
 }

@@ -97,6 +97,19 @@ import WorkbookCore
         for file in ["share/zsh/site-functions/_workbook", "share/fish/vendor_completions.d/workbook.fish", "share/fish/vendor_completions.d/rope.fish"] {
             #expect(FileManager.default.fileExists(atPath: prefix.appendingPathComponent(file).path), "no \(file)")
         }
+        // The helpers runtime was built beside the tool: a book without a package (a fresh clone, an empty user
+        // cache) builds against it and compiles no runtime of its own.
+        let prebuilt = prefix.appendingPathComponent("lib/workbook/runtime")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: prebuilt.path).count == 1, "\(install.all)")
+        let notes = try temporaryFolder("notes")
+        let userCache = try temporaryFolder("user-runtimes")
+        defer { try? FileManager.default.removeItem(at: notes); try? FileManager.default.removeItem(at: userCache) }
+        try write(["Chapters/01-sums.md": "# Sums\n\n```swift {#sum}\nshow((1...10).reduce(0, +))\n```\n"], in: notes)
+        let fixed = try run(workbook, ["fix", "--root", notes.path], environment: ["WORKBOOK_RUNTIME_CACHE": userCache.path])
+        #expect(fixed.status == 0 && !fixed.all.contains("building the snippet runtime"), "\(fixed.all)")
+        #expect(try String(contentsOf: notes.appendingPathComponent("Chapters/01-sums.md"), encoding: .utf8).contains("```text\n55\n```"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: userCache.path).isEmpty, "the installed runtime is used in place")
+
         // Mark the installed theme: the pages must come from PREFIX/share, not from this repository.
         let installedTemplate = prefix.appendingPathComponent("share/workbook/theme/page.html")
         try (try String(contentsOf: installedTemplate, encoding: .utf8) + "<!-- installed theme -->\n")

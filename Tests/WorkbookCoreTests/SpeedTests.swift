@@ -121,6 +121,37 @@ import Testing
         #expect(cached.count == 1)
     }
 
+    /// Nothing changed → nothing written: a rebuild's cost does not grow with the pages it would rewrite, and a
+    /// deployed or served site stays as it is. A page removed by hand, or any changed input, writes the site again.
+    @Test(.enabled(if: Subprocess.which("pandoc") != nil, "pandoc not installed (make test installs it): pandoc tests skipped"))
+    func publishingTheSameSiteAgainWritesNothing() throws {
+        let pandoc = try #require(Subprocess.which("pandoc"))
+        let folder = try scratch("publish-again")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let theme = Theme(builtIn: Self.theme, override: nil)
+        let renderer = SiteRenderer(pandoc: pandoc, theme: theme, cacheDirectory: folder.appendingPathComponent("pages"), jobs: 2)
+        let publisher = SitePublisher(theme: theme, outputDirectory: folder.appendingPathComponent("out"))
+        let key = folder.appendingPathComponent("published-site")
+        func edition(_ page: String) -> SiteEdition {
+            SiteEdition(language: "en", path: "", title: "Book", pages: [SitePage(name: "01-a", title: "A", summary: "", markdown: page)],
+                        landing: SitePage(name: "index", title: "Book", summary: "", markdown: "# Book\n"),
+                        strings: .english, chaptersFolder: "Chapters")
+        }
+        let original = edition(Self.pages[0])
+        let rendered = try renderer.render([original])
+        let page = folder.appendingPathComponent("out/01-a.html")
+        #expect(try publisher.publish([original], rendered: rendered, keyFile: key))
+        let written = try FileManager.default.attributesOfItem(atPath: page.path)[.modificationDate] as? Date
+        #expect(try !publisher.publish([original], rendered: rendered, keyFile: key))
+        #expect(try FileManager.default.attributesOfItem(atPath: page.path)[.modificationDate] as? Date == written)
+        try FileManager.default.removeItem(at: page)
+        #expect(try publisher.publish([original], rendered: rendered, keyFile: key))
+        #expect(FileManager.default.fileExists(atPath: page.path))
+        let changed = edition(Self.pages[0] + "\nOne more sentence.\n")
+        #expect(try publisher.publish([changed], rendered: try renderer.render([changed]), keyFile: key))
+        #expect(try String(contentsOf: page, encoding: .utf8).contains("One more sentence."))
+    }
+
     @Test func buildWithFixWritesFreshOutputsAndRendersInOneRun() throws {
         let root = try scratch("build-fix")
         defer { try? FileManager.default.removeItem(at: root) }

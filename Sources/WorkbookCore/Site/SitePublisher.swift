@@ -20,7 +20,19 @@ public struct SitePublisher: Sendable {
         self.footer = footer
     }
 
-    public func publish(_ editions: [SiteEdition], rendered: SiteRenderer.RenderedSite) throws {
+    /// Returns false when the site already in place was published from the same inputs (`key`, kept in
+    /// `keyFile`): nothing is written then, so a build where nothing changed costs the same at 12 chapters as at
+    /// 48, and a deployed or served site is left as it is.
+    @discardableResult
+    public func publish(_ editions: [SiteEdition], rendered: SiteRenderer.RenderedSite, keyFile: URL? = nil) throws -> Bool {
+        let key = keyFile == nil ? nil : self.key(editions, rendered: rendered)
+        if let keyFile, let key, (try? String(contentsOf: keyFile, encoding: .utf8)) == key, isInPlace(editions) { return false }
+        try write(editions, rendered: rendered)
+        if let keyFile, let key { try? AtomicFile.write(key, to: keyFile) }
+        return true
+    }
+
+    func write(_ editions: [SiteEdition], rendered: SiteRenderer.RenderedSite) throws {
         let composer = PageComposer(template: PageTemplate(try theme.read("page.html")), editions: editions,
                                     repository: repository, editURL: editURL)
         let staging = try StagingFolder(replacing: outputDirectory)
@@ -31,6 +43,43 @@ public struct SitePublisher: Sendable {
             try epub?.write(edition, to: folder.appendingPathComponent(EpubWriter.fileName))
         }
         try staging.swapIn()
+    }
+
+    /// Everything a publish writes is made of: the tool, the theme's files, the book's settings, each edition's
+    /// pages (titles, summaries, footers and rendered bodies) and where the site goes.
+    func key(_ editions: [SiteEdition], rendered: SiteRenderer.RenderedSite) -> String {
+        var hash = ContentHash()
+        for part in [WorkbookVersion.current, outputDirectory.path, footer ?? "", repository ?? "", editURL ?? "", epub == nil ? "html" : "html+epub"] {
+            hash.update(part)
+        }
+        for folder in [theme.builtIn, theme.override].compactMap({ $0 }) {
+            for file in RuntimeBuilder.files(under: folder) {
+                hash.update(file.path)
+                hash.update(String(decoding: (try? Data(contentsOf: file)) ?? Data(), as: UTF8.self))
+            }
+        }
+        for edition in editions {
+            for part in [edition.language, edition.path, edition.title, edition.chaptersFolder] { hash.update(part) }
+            for page in edition.allPages {
+                for part in [page.name, page.title, page.summary, page.footer, page.isChapter ? "chapter" : "page"] { hash.update(part) }
+                let body = rendered.page(edition, page.name)
+                hash.update(body?.html ?? "")
+                for section in body?.sections ?? [] { for part in [section.anchor, section.heading, section.text] { hash.update(part) } }
+            }
+        }
+        return hash.hex
+    }
+
+    /// The site folder is the tool's and holds every page (a folder removed or emptied by hand is written again).
+    func isInPlace(_ editions: [SiteEdition]) -> Bool {
+        guard OutputFolder.isOurs(outputDirectory) else { return false }
+        return editions.allSatisfy { edition in
+            let folder = edition.path.isEmpty ? outputDirectory : outputDirectory.appendingPathComponent(edition.path)
+            return (edition.pages.map { "\($0.name).html" } + ["index.html", PrintEdition.fileName, "assets/search-index.js"]
+                    + (epub == nil ? [] : [EpubWriter.fileName])).allSatisfy {
+                FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
+            }
+        }
     }
 
     /// One edition into `folder`: its pages, its own copy of the assets and its own search index.

@@ -20,8 +20,8 @@ struct PublishStage: BuildStage {
                                         textRules: theme.url(SiteRenderer.textRules), stylesheet: theme.url(EpubWriter.stylesheet),
                                         scratch: book.cacheDirectory.appendingPathComponent("epub"))
         }
-        try publisher.publish(build.site, rendered: rendered)
+        let written = try publisher.publish(build.site, rendered: rendered, keyFile: book.cacheDirectory.appendingPathComponent("published-site"))
         build.report.sitePath = site.appendingPathComponent("index.html").path
-        return site.path
+        return written ? site.path : "\(site.path) (as published: nothing changed)"
     }
 }

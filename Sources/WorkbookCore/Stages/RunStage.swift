@@ -1,8 +1,8 @@
 import Foundation
 
 /// `run`: every chapter's outputs, read from the cache when nothing that decides them changed (`BuildCache`), else
-/// computed: the chapters compiled a group per job (`ChapterGroup`, `ChapterExecutor`), then each run in a process
-/// of its own, `jobs` at a time. Building the site needs every chapter's outputs; `check` and `fix` run only the
+/// computed: the chapters compiled a group per compiler process (`CompileScheduler`, `ChapterGroup`,
+/// `ChapterExecutor`), then each run in a process of its own, `jobs` at a time. Building the site needs every chapter's outputs; `check` and `fix` run only the
 /// chapters the command names.
 struct RunStage: BuildStage {
     var name: WorkbookError.Stage { .run }
@@ -29,8 +29,11 @@ struct RunStage: BuildStage {
         }
         // Every group compiled, then every chapter run, `jobs` at a time: a long chapter (the lab) runs beside the
         // others instead of after the rest of its group.
-        let groups = ChapterGroup.plan(chapters.indices.filter { runs[$0] == nil }.map { chapters[$0] }, count: options.jobs)
-        let compiled = ConcurrentMap.map(groups, jobs: options.jobs) { group in
+        // As many compiler processes as cores, memory and the amount of code make worth it (`CompileScheduler`).
+        let toCompile = chapters.indices.filter { runs[$0] == nil }.map { chapters[$0] }
+        let processes = CompileScheduler(jobs: options.jobs).processes(codeBytes: toCompile.reduce(0) { $0 + ChapterGroup.size($1) })
+        let groups = ChapterGroup.plan(toCompile, count: processes)
+        let compiled = ConcurrentMap.map(groups, jobs: processes) { group in
             zip(group, executor.compile(group: group)).map { chapter, compiled in
                 progress.report(.compile, chapter.name)
                 return (chapter, compiled)

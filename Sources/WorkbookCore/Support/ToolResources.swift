@@ -10,6 +10,9 @@ import Foundation
 public struct ToolResources: Sendable {
     public var theme: URL
     public var helpers: URL
+    /// Where an installed tool keeps its prebuilt helpers runtimes (`PREFIX/lib/workbook/runtime`, `SharedRuntime`);
+    /// nil for a development build.
+    public var prebuiltRuntimes: URL?
 
     public static func locate() throws -> ToolResources {
         var candidates: [ToolResources] = []
@@ -30,7 +33,8 @@ public struct ToolResources: Sendable {
     }
 
     static func installed(at folder: URL) -> ToolResources {
-        ToolResources(theme: folder.appendingPathComponent("theme"), helpers: folder.appendingPathComponent("helpers"))
+        ToolResources(theme: folder.appendingPathComponent("theme"), helpers: folder.appendingPathComponent("helpers"),
+                      prebuiltRuntimes: folder.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("lib/workbook/runtime"))
     }
 
     /// The repository this binary was built from (for `swift build` / `swift test` without installing).
