@@ -67,11 +67,12 @@ bench: deps
 bench-record:
 	cp .build/bench-latest.txt Benchmarks/results.txt
 
-# Side by side with Jupyter Book 1 on the same 12-chapter course (Benchmarks/peer/): not part of `make test`.
+# Side by side with Jupyter Book 1 on the same course at 12 and 48 chapters (Benchmarks/peer/): not part of `make test`.
 # Installs jupyter-book<2, ipykernel and numpy from PyPI into a venv under .build/ the first time.
 PEER_VENV := .build/peer-venv
 bench-peer: deps
 	$(SWIFT) build -c release --product workbook
+	$(SWIFT) build -c release --product rope
 	@if [ ! -x $(PEER_VENV)/bin/jupyter-book ]; then \
 	  python3 -m venv $(PEER_VENV) && $(PEER_VENV)/bin/pip install -q "jupyter-book<2" ipykernel numpy; fi
 	python3 Benchmarks/peer/bench_peer.py --venv $(PEER_VENV)

@@ -1,29 +1,31 @@
 #!/usr/bin/env python3
-"""make bench-peer: the same 12-chapter course built by Jupyter Book 1 (numpy cells) and by workbook (Swift
-snippets), side by side in one run; prints medians and ratios as `bench: peer.* VALUE [UNIT]` lines and writes them
-to .build/bench-peer-latest.txt.
+"""make bench-peer: the same course built by Jupyter Book 1 (numpy cells) and by workbook (Swift snippets), side by
+side in one run, at 12 chapters (the committed course) and at 48 (make_course.py --chapters 48, written to a
+scratch folder); prints medians and ratios as `bench: peer.<chapters>.* VALUE [UNIT]` lines and writes them to
+.build/bench-peer-latest.txt.
 
-Scenarios, for each tool, repeated (PEER_REPS, default 5) with the tools' order alternating from one repetition
-to the next:
-- fresh: no cache at all, as a new clone or a CI run without a cache meets it. Jupyter Book: `_build` removed (it
-  holds the jupyter cache, `execute_notebooks: cache`). workbook: `.workbook-cache` and the site removed, and the
-  shared helpers runtime too (the per-user runtime books without a package share, here in a scratch folder named
-  by WORKBOOK_RUNTIME_CACHE): the build compiles the helpers in release mode first.
-- cold: the same, but workbook's shared helpers runtime kept — what every book after a user's first one meets
-  (Jupyter Book has no such thing: its cold build is its fresh build).
-- warm: the same build again, nothing changed.
-- edit: one number edited in chapter 7 (the RoPE base, which every cell's output depends on), then ONE command to
-  the updated site: `jupyter-book build` / `workbook build --fix` (fresh outputs written into the chapter, page
-  rendered). The original is put back afterwards (the next repetition starts cold, so it is not rebuilt).
-- peak RSS of the whole process tree during the cold builds: the sum of the resident sets of the build command and
-  every descendant (kernel, swiftc, pandoc), sampled from /proc every 20 ms (`tree`); also the largest single
+workbook is installed first, as `make install` does (scripts/install.sh into a scratch PREFIX: binaries, theme,
+helpers and the prebuilt helpers runtime). Scenarios, for each tool, repeated (PEER_REPS, default 5; PEER_REPS_LONG,
+default 3, at 48 chapters) with the tools' order alternating from one repetition to the next:
+- no cache at all, as a fresh clone or a CI run without a cache meets it. Jupyter Book: `_build` removed (it holds
+  the jupyter cache, `execute_notebooks: cache`). workbook (installed): `.workbook-cache` and the site removed, and
+  the per-user runtime cache too (a scratch folder named by WORKBOOK_RUNTIME_CACHE); the installed runtime stays,
+  as Jupyter Book's installed packages do.
+- the first book of an uninstalled tool (workbook only): the same with the binary in .build/release, which has no
+  prebuilt runtime: the build compiles the helpers in release mode first.
+- nothing changed: the same build again.
+- one edit: one number edited in chapter 7 (the RoPE base, which every cell's output depends on), then ONE command
+  to the updated site: `jupyter-book build` / `workbook build --fix` (fresh outputs written into the chapter, page
+  rendered). The original is put back afterwards (the next repetition starts with no cache, so it is not rebuilt).
+- peak RSS of the whole process tree during the builds with no cache: the sum of the resident sets of the build
+  command and every descendant (kernel, swiftc, pandoc), sampled from /proc every 20 ms; also the largest single
   process (getrusage RUSAGE_CHILDREN ru_maxrss, `largest_process`). Each measurement runs in a fresh child process.
 
 Before timing, it checks that both print identical text: `workbook check` holds the Swift snippets to the output
 regions (the Python cells' output, written by make_course.py), and the outputs in Jupyter Book's executed notebooks
 must equal those regions too.
 
-Usage (the Makefile does it): python3 Benchmarks/peer/bench_peer.py [--venv .build/peer-venv] [--reps N]
+Usage (the Makefile does it): python3 Benchmarks/peer/bench_peer.py [--venv .build/peer-venv] [--reps N] [--reps-long N] [--sizes 12,48]
 """
 import argparse
 import json
@@ -139,17 +141,20 @@ class JupyterBook:
 
 
 class Workbook:
+    """`tool`: the workbook binary to run (the installed one, or the one in .build/release)."""
     name = "workbook"
 
-    def __init__(self, folder):
+    def __init__(self, folder, tool):
         self.folder = folder
-        self.cmd = [WORKBOOK, "build", "--root", folder]
+        self.cmd = [tool, "build", "--root", folder]
 
     def clean(self):
         shutil.rmtree(os.path.join(self.folder, ".workbook-cache"), ignore_errors=True)
         shutil.rmtree(os.path.join(self.folder, "site"), ignore_errors=True)
 
     def fresh_clean(self):
+        """No cache at all: the book's and the user's shared runtimes (an installed tool's own runtime stays: it is
+        part of the installation, as Jupyter Book's installed packages are)."""
         self.clean()
         shutil.rmtree(os.environ["WORKBOOK_RUNTIME_CACHE"], ignore_errors=True)
 
@@ -210,10 +215,96 @@ def version(cmd):
         return "?"
 
 
+def install(scratch):
+    """The tool as `make install` leaves it (binaries, theme, helpers and the prebuilt helpers runtime) under a
+    scratch PREFIX; returns its workbook."""
+    prefix = os.path.join(scratch, "prefix")
+    subprocess.run([os.path.join(ROOT, "scripts", "install.sh"), os.path.dirname(WORKBOOK), prefix], check=True,
+                   stdout=subprocess.DEVNULL)
+    return os.path.join(prefix, "bin", "workbook")
+
+
+def measure_course(size, jb, wb, uninstalled, reps):
+    """One course, both tools, `reps` alternating repetitions; emits peer.<size>.* medians and ratios."""
+    check = subprocess.run(wb.cmd[:1] + ["check", "--root", wb.folder], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if check.returncode != 0:
+        sys.exit("bench-peer: the Swift snippets do not print what the Python cells print:\n" + check.stdout[-3000:])
+    jb.build("warm-up")
+    ours, theirs = wb.outputs(), jb.outputs()
+    if ours != theirs or len(ours) != size or any(len(cells) != 5 for cells in ours.values()):
+        sys.exit("bench-peer: Jupyter Book's outputs differ from workbook's:\n"
+                 + "\n".join(f"{k}: {theirs.get(k)} != {v}" for k, v in ours.items() if theirs.get(k) != v)[:3000])
+    emit(f"peer.{size}.identical_outputs", f"{sum(len(c) for c in ours.values())} cells in {len(ours)} chapters")
+
+    figures = {}   # (scenario, tool) → [values]
+    stages = []
+    for rep in range(reps):
+        for tool in ([jb, wb] if rep % 2 == 0 else [wb, jb]):
+            first = None
+            if tool is wb:
+                uninstalled.fresh_clean()
+                first = uninstalled.build("first build of an uninstalled tool")
+                tool.fresh_clean()
+            else:
+                tool.clean()
+            fresh = tool.build("build with no cache at all")
+            warm = tool.build("rebuild, nothing changed")
+            path = tool.chapter()
+            original = open(path).read()
+            open(path, "w").write(edited(original))
+            try:
+                edit = tool.edit_build("one edit")
+            finally:
+                open(path, "w").write(original)
+            values = [("fresh", fresh["seconds"]), ("warm", warm["seconds"]), ("edit", edit["seconds"]),
+                      ("rss_fresh", fresh["tree_mb"]), ("rss_largest", fresh["largest_mb"])]
+            if first:
+                values += [("first", first["seconds"]), ("rss_first", first["tree_mb"])]
+            for scenario, value in values:
+                figures.setdefault((scenario, tool.name), []).append(value)
+            if tool is wb:
+                # The summary line, not the `[i/n] stage` lines printed before it.
+                summary = [line for line in fresh["output"].splitlines() if " chapters, " in line and not line.startswith("[")]
+                if summary:
+                    stages.append(stage_seconds(summary[0]))
+            print(f"  {size} chapters, rep {rep + 1} {tool.name}: no cache {fresh['seconds']:.2f} s ({fresh['tree_mb']:.0f} MB)"
+                  + (f", uninstalled tool's first book {first['seconds']:.2f} s ({first['tree_mb']:.0f} MB)" if first else "")
+                  + f", nothing changed {warm['seconds']:.3f} s, edit {edit['seconds']:.2f} s", flush=True)
+
+    def median(scenario, tool):
+        return statistics.median(figures[(scenario, tool)])
+
+    for scenario, label in [("fresh", "cold_no_cache_at_all"), ("warm", "nothing_changed"), ("edit", "one_edit")]:
+        theirs, ours = median(scenario, "jupyterbook"), median(scenario, "workbook")
+        digits = 3 if scenario == "warm" else 2
+        emit(f"peer.{size}.{label}.jupyterbook_s", f"{theirs:.{digits}f}", "s")
+        emit(f"peer.{size}.{label}.workbook_s", f"{ours:.{digits}f}", "s")
+        emit(f"peer.{size}.{label}.ratio", f"{theirs / ours:.2f}", "(Jupyter Book / workbook: times faster)")
+    theirs = median("fresh", "jupyterbook")
+    emit(f"peer.{size}.uninstalled_first_book.workbook_s", f"{median('first', 'workbook'):.2f}", "s")
+    emit(f"peer.{size}.uninstalled_first_book.ratio", f"{theirs / median('first', 'workbook'):.2f}", "(Jupyter Book's no-cache build / this)")
+    for scenario, name in [("rss_fresh", "peak_rss_cold_no_cache_at_all"), ("rss_largest", "peak_rss_largest_process")]:
+        theirs, ours = median(scenario, "jupyterbook"), median(scenario, "workbook")
+        emit(f"peer.{size}.{name}.jupyterbook_mb", f"{theirs:.0f}", "MB")
+        emit(f"peer.{size}.{name}.workbook_mb", f"{ours:.0f}", "MB")
+        emit(f"peer.{size}.{name}.ratio", f"{ours / theirs:.2f}", "(workbook / Jupyter Book: times the memory)")
+    first_mb = median("rss_first", "workbook")
+    emit(f"peer.{size}.peak_rss_uninstalled_first_book.workbook_mb", f"{first_mb:.0f}", "MB")
+    emit(f"peer.{size}.peak_rss_uninstalled_first_book.ratio", f"{first_mb / median('rss_fresh', 'jupyterbook'):.2f}",
+         "(workbook / Jupyter Book: times the memory)")
+    if stages:
+        for stage in stages[0]:
+            values = [s[stage] for s in stages if stage in s]
+            emit(f"peer.{size}.cold.workbook.{stage}_s", f"{statistics.median(values):.2f}", "s")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--venv", default=os.path.join(ROOT, ".build", "peer-venv"))
     parser.add_argument("--reps", type=int, default=int(os.environ.get("PEER_REPS", "5")))
+    parser.add_argument("--reps-long", type=int, default=int(os.environ.get("PEER_REPS_LONG", "3")),
+                        help="repetitions for the 48-chapter course (Jupyter Book takes about a minute per build)")
+    parser.add_argument("--sizes", default=os.environ.get("PEER_SIZES", "12,48"))
     args = parser.parse_args()
     args.venv = os.path.abspath(args.venv)
     if not os.access(WORKBOOK, os.X_OK):
@@ -222,82 +313,26 @@ def main():
         sys.exit(f"bench-peer: no jupyter-book in {args.venv}; make bench-peer installs it")
 
     scratch = tempfile.mkdtemp(prefix="workbook-bench-peer-")
-    # The shared helpers runtime of books without a package, kept apart from the user's own.
+    # The per-user runtime cache of books without a package, kept apart from the user's own.
     os.environ["WORKBOOK_RUNTIME_CACHE"] = os.path.join(scratch, "runtime-cache")
     try:
-        shutil.copytree(os.path.join(HERE, "jupyterbook"), os.path.join(scratch, "jupyterbook"))
-        shutil.copytree(os.path.join(HERE, "workbook"), os.path.join(scratch, "workbook"))
-        jb = JupyterBook(args.venv, os.path.join(scratch, "jupyterbook"))
-        wb = Workbook(os.path.join(scratch, "workbook"))
-
+        installed = install(scratch)
         emit("peer.machine", machine())
-        emit("peer.versions", f"{version([jb.cmd[0], '--version'])}; {version(['pandoc', '--version'])}; "
-                              f"{version(['swiftc', '--version'])}")
-        # Warm-up, untimed: workbook builds its helpers runtime (kept from then on); both must print the same text.
-        check = subprocess.run([WORKBOOK, "check", "--root", wb.folder], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        if check.returncode != 0:
-            sys.exit("bench-peer: the Swift snippets do not print what the Python cells print:\n" + check.stdout[-3000:])
-        jb.build("warm-up")
-        ours, theirs = wb.outputs(), jb.outputs()
-        if ours != theirs or len(ours) != 12 or any(len(cells) != 5 for cells in ours.values()):
-            sys.exit("bench-peer: Jupyter Book's outputs differ from workbook's:\n"
-                     + "\n".join(f"{k}: {theirs.get(k)} != {v}" for k, v in ours.items() if theirs.get(k) != v)[:3000])
-        emit("peer.identical_outputs", f"{sum(len(c) for c in ours.values())} cells in {len(ours)} chapters")
-
-        figures = {}   # (scenario, tool) → [values]
-        stages = []
-        for rep in range(args.reps):
-            for tool in ([jb, wb] if rep % 2 == 0 else [wb, jb]):
-                if tool is wb:
-                    tool.fresh_clean()
-                    fresh = tool.build("fresh build")
-                tool.clean()
-                cold = tool.build("cold build")
-                if tool is jb:
-                    fresh = cold
-                warm = tool.build("rebuild, nothing changed")
-                path = tool.chapter()
-                original = open(path).read()
-                open(path, "w").write(edited(original))
-                try:
-                    edit = tool.edit_build("one edit")
-                finally:
-                    open(path, "w").write(original)
-                for scenario, value in [("fresh", fresh["seconds"]), ("cold", cold["seconds"]), ("warm", warm["seconds"]),
-                                        ("edit", edit["seconds"]), ("rss_fresh", fresh["tree_mb"]),
-                                        ("rss_tree", cold["tree_mb"]), ("rss_largest", cold["largest_mb"])]:
-                    figures.setdefault((scenario, tool.name), []).append(value)
-                if tool is wb:
-                    # The summary line, not the `[i/n] stage` lines printed before it.
-                    summary = [line for line in cold["output"].splitlines() if " chapters, " in line and not line.startswith("[")]
-                    if summary:
-                        stages.append(stage_seconds(summary[0]))
-                print(f"  rep {rep + 1} {tool.name}: fresh {fresh['seconds']:.2f} s ({fresh['tree_mb']:.0f} MB), "
-                      f"cold {cold['seconds']:.2f} s ({cold['tree_mb']:.0f} MB), warm {warm['seconds']:.3f} s, "
-                      f"edit {edit['seconds']:.2f} s", flush=True)
-
-        def median(scenario, tool):
-            return statistics.median(figures[(scenario, tool)])
-
-        for scenario, label in [("fresh", "cold_no_cache_at_all"), ("cold", "cold_runtime_kept"), ("warm", "nothing_changed"),
-                                ("edit", "one_edit")]:
-            theirs, ours = median(scenario, "jupyterbook"), median(scenario, "workbook")
-            digits = 3 if scenario == "warm" else 2
-            emit(f"peer.{label}.jupyterbook_s", f"{theirs:.{digits}f}", "s")
-            emit(f"peer.{label}.workbook_s", f"{ours:.{digits}f}", "s")
-            emit(f"peer.{label}.ratio", f"{theirs / ours:.2f}", "(Jupyter Book / workbook: times faster)")
-        for scenario in ["rss_fresh", "rss_tree", "rss_largest"]:
-            theirs, ours = median(scenario, "jupyterbook"), median(scenario, "workbook")
-            name = {"rss_fresh": "peak_rss_cold_no_cache_at_all", "rss_tree": "peak_rss_cold_runtime_kept",
-                    "rss_largest": "peak_rss_largest_process"}[scenario]
-            emit(f"peer.{name}.jupyterbook_mb", f"{theirs:.0f}", "MB")
-            emit(f"peer.{name}.workbook_mb", f"{ours:.0f}", "MB")
-            emit(f"peer.{name}.ratio", f"{ours / theirs:.2f}", "(workbook / Jupyter Book: times the memory)")
-        if stages:
-            for stage in stages[0]:
-                values = [s[stage] for s in stages if stage in s]
-                emit(f"peer.cold.workbook.{stage}_s", f"{statistics.median(values):.2f}", "s")
-        emit("peer.repetitions", f"{args.reps} (medians; tools alternating; a shared 2-core machine is noisy)")
+        emit("peer.versions", f"{version([os.path.join(args.venv, 'bin', 'jupyter-book'), '--version'])}; "
+                              f"{version(['pandoc', '--version'])}; {version(['swiftc', '--version'])}")
+        for size in [int(n) for n in args.sizes.split(",")]:
+            course = os.path.join(scratch, f"course-{size}")
+            if size == 12:
+                shutil.copytree(os.path.join(HERE, "jupyterbook"), os.path.join(course, "jupyterbook"))
+                shutil.copytree(os.path.join(HERE, "workbook"), os.path.join(course, "workbook"))
+            else:
+                subprocess.run([os.path.join(args.venv, "bin", "python"), os.path.join(HERE, "make_course.py"),
+                                "--chapters", str(size), "--out", course], check=True, stdout=subprocess.DEVNULL)
+            jb = JupyterBook(args.venv, os.path.join(course, "jupyterbook"))
+            wb = Workbook(os.path.join(course, "workbook"), installed)
+            uninstalled = Workbook(os.path.join(course, "workbook"), WORKBOOK)
+            measure_course(size, jb, wb, uninstalled, args.reps if size == 12 else args.reps_long)
+        emit("peer.repetitions", f"{args.reps} at 12 chapters, {args.reps_long} at more (medians; tools alternating)")
         os.makedirs(os.path.join(ROOT, ".build"), exist_ok=True)
         open(os.path.join(ROOT, ".build", "bench-peer-latest.txt"), "w").write("\n".join(lines) + "\n")
     finally:
