@@ -51,9 +51,15 @@ public enum Workbook {
 
     /// Removes the cache and the rendered site — only what the tool created: a site folder without the tool's
     /// marker is left alone (and reported), so `clean --output Chapters` deletes nothing. Returns what it removed.
+    /// Its problems say `[load]` (the book) or `[setup]` (the removing).
     @discardableResult
     public static func clean(root: URL, outputDirectory: URL? = nil) throws -> [String] {
-        let book = try Book.open(root: root)
+        let book = try WorkbookError.Stage.load.run { try Book.open(root: root) }
+        return try WorkbookError.Stage.setup.run { try clean(book, outputDirectory: outputDirectory) }
+    }
+
+    static func clean(_ book: Book, outputDirectory: URL?) throws -> [String] {
+        let root = book.root
         let fileManager = FileManager.default
         var removed: [String] = []
         let site = outputDirectory ?? book.siteDirectory
@@ -63,7 +69,7 @@ public enum Workbook {
                 try fileManager.removeItem(at: site)
                 removed.append(site.path)
             } else {
-                refused = WorkbookError(.setup, file: site.path, "not removed: workbook did not write this folder (it has no \(OutputFolder.markerName))")
+                refused = WorkbookError(file: site.path, "not removed: workbook did not write this folder (it has no \(OutputFolder.markerName))")
             }
         }
         OutputFolder.removeLeftovers(besides: site)

@@ -74,9 +74,9 @@ struct Serve: ParsableCommand {
         let url: URL
         switch starting.result! {
         case .failure(let error):
-            FileHandle.standardError.write(Data("error: cannot serve the book: \(error)\n".utf8))
+            let exit = failure(error)
             _ = Blocking.await { await session.stop(killingChildren: true) }
-            throw ExitCode(1)
+            throw exit
         case .success(let served):
             url = served
         }

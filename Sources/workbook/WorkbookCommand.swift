@@ -55,12 +55,18 @@ func finish(_ report: BuildReport, junit: String? = nil) throws {
     }
     if let junit {
         do { try AtomicFile.write(CIReport.junit(report), to: URL(fileURLWithPath: junit)) } catch {
-            FileHandle.standardError.write(Data("error: cannot write the JUnit report to \(junit): \(error.localizedDescription)\n".utf8))
+            FileHandle.standardError.write(Data("error: cannot write the JUnit report to \(junit): \(WorkbookError.describe(error))\n".utf8))
             throw ExitCode(1)
         }
     }
     print(report.summary)
     if !report.succeeded { throw ExitCode(1) }
+}
+
+/// Prints every problem an error holds (several at once, or one), compiler-style; the command then fails.
+func failure(_ error: any Error) -> ExitCode {
+    for problem in WorkbookError.diagnostics(in: error) { FileHandle.standardError.write(Data((problem.description + "\n").utf8)) }
+    return ExitCode(1)
 }
 
 struct Build: ParsableCommand {
@@ -110,9 +116,8 @@ struct Clean: ParsableCommand {
         do {
             let removed = try Workbook.clean(root: URL(fileURLWithPath: root), outputDirectory: output.map { URL(fileURLWithPath: $0) })
             print(removed.isEmpty ? "nothing to remove" : "removed " + removed.joined(separator: ", "))
-        } catch let error as WorkbookError {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(1)
+        } catch {
+            throw failure(error)
         }
     }
 }
@@ -127,9 +132,8 @@ struct Init: ParsableCommand {
         do {
             book = try BookInitializer.initialize(root: url)
             for path in book.files { print("created \(path)") }
-        } catch let error as WorkbookError {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(1)
+        } catch {
+            throw failure(error)
         }
         print("building the book once (the first build compiles the package's library in release mode) …")
         let fixed = BookInitializer.recordFirstChapter(root: url, module: book.module) { print($0) }

@@ -391,7 +391,7 @@ import WorkbookCore
                               ["check", "--junit", report.path, "--runtime-dir", runtime.path, "--root", book.path],
                               environment: ["GITHUB_ACTIONS": "true"])
         #expect(checked.status == 1)
-        #expect(checked.stdout.contains("::error file=Chapters/01-one.md,line=13,title=workbook [check]::check failed in snippet 'wrong': one and one make three"),
+        #expect(checked.stdout.contains("::error file=Chapters/01-one.md,line=13,title=workbook [run]::check failed in snippet 'wrong': one and one make three"),
                 "\(checked.all)")
         let parsed = try run("/usr/bin/env", ["python3", "-c", """
             import sys, xml.etree.ElementTree as ET

@@ -66,8 +66,8 @@ import Testing
         #expect(lines == [
             "Chapters/01-compile.md:8:14: error: [compile] cannot convert value of type 'String' to specified type 'Int'",
             "Chapters/02-trap.md:10:9: error: [run] trapped in snippet 'trap': Fatal error: Index out of range",
-            "Chapters/03-check.md:5: error: [check] check failed in snippet 'facts': floating point addition is exact",
-            "Chapters/03-check.md:6: error: [check] check failed in snippet 'facts': within a tolerance: expected 0.3 ± 1e-17, got 0.30000000000000004",
+            "Chapters/03-check.md:5: error: [run] check failed in snippet 'facts': floating point addition is exact",
+            "Chapters/03-check.md:6: error: [run] check failed in snippet 'facts': within a tolerance: expected 0.3 ± 1e-17, got 0.30000000000000004",
             "Chapters/04-drift.md:6: error: [check] output of snippet 'value' changed; run `workbook fix` to accept it",
         ])
         #expect(report.errors.last?.description.contains("- 41\n") == true && report.errors.last?.description.contains("+ 42") == true,
@@ -100,7 +100,7 @@ import Testing
         options.showProgress = false
         options.runtimeDirectory = TestRuntime.directory
         let report = Workbook.run(options)
-        #expect(report.errors.count == 1 && report.errors[0].stage == .render && report.errors[0].description.contains("cannot write the site"),
+        #expect(report.errors.count == 1 && report.errors[0].stage == .publish && report.errors[0].description.contains("cannot write the site"),
                 "\(report.errors)")
     }
 

@@ -110,9 +110,9 @@ import Testing
         #expect(timeout.stderr.contains("--timeout must be a positive number of seconds (got -5.0)"), "\(timeout.stderr)")
         let file = book.url("Chapters/01-t.md").path
         let root = try workbook(["check", "--root", file])
-        #expect(root.stderr.contains("\(file): error: [setup] the book's root is a file"), "\(root.stderr)")
+        #expect(root.stderr.contains("\(file): error: [load] the book's root is a file"), "\(root.stderr)")
         let runtime = try workbook(["check", "--root", book.root.path, "--runtime-dir", file])
-        #expect(runtime.stderr.contains("\(file): error: [setup] --runtime-dir is a file"), "\(runtime.stderr)")
+        #expect(runtime.stderr.contains("\(file): error: [load] --runtime-dir is a file"), "\(runtime.stderr)")
         let swiftc = try workbook(["check", "--root", book.root.path], environment: ["SWIFTC": "/nonexistent"])
         #expect(swiftc.stderr.contains("SWIFTC=/nonexistent is not an executable compiler"), "\(swiftc.stderr)")
     }

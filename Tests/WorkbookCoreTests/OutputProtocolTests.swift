@@ -13,7 +13,7 @@ import Testing
             """)])])
         defer { book.remove() }
         let fix = book.run(.fix)
-        #expect(fix.errors.map(\.description) == ["Chapters/01-t.md:5: error: [check] check failed in snippet 'half': two and two make five"])
+        #expect(fix.errors.map(\.description) == ["Chapters/01-t.md:5: error: [run] check failed in snippet 'half': two and two make five"])
         #expect(fix.fixedFiles.isEmpty)
         #expect(!(try book.read("Chapters/01-t.md")).contains("check-failed"))
     }
@@ -152,6 +152,6 @@ import Testing
         let text = "# T\r\r```swift {#a}\rprint(1)\r```\r"
         let (chapter, errors) = ChapterParser().parse(path: "Chapters/mac.md", text: text)
         #expect(chapter == nil)
-        #expect(errors.map(\.description) == [#"Chapters/mac.md:1: error: [parse] this line holds a carriage return (\r) that is not part of a CRLF line end; convert the file to LF (or CRLF) line ends"#])
+        #expect(errors.map(\.description) == [#"Chapters/mac.md:1: error: this line holds a carriage return (\r) that is not part of a CRLF line end; convert the file to LF (or CRLF) line ends"#])
     }
 }

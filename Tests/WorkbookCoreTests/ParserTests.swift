@@ -83,12 +83,12 @@ import Testing
     func errors(text: String, line: Int, fragment: String) {
         let (chapter, errors) = parse(text)
         #expect(chapter == nil)
-        #expect(errors.contains { $0.line == line && $0.message.contains(fragment) && $0.stage == .parse }, "\(errors)")
+        #expect(errors.contains { $0.line == line && $0.message.contains(fragment) }, "\(errors)")
         #expect(errors.allSatisfy { $0.description.hasPrefix("Chapters/01-t.md:") })
     }
 
     @Test func errorsPrintCompilerStyle() {
-        let error = WorkbookError(.run, file: "Chapters/04-decay.md", line: 37, column: 5, "trapped")
+        let error = WorkbookError(file: "Chapters/04-decay.md", line: 37, column: 5, "trapped").during(.run)
         #expect(error.description == "Chapters/04-decay.md:37:5: error: [run] trapped")
     }
 }
@@ -149,7 +149,7 @@ import Testing
         try "# Summary\n\n- [C](03-c.md)\n- [A](01-a.md)\n".write(to: root.appendingPathComponent("Chapters/SUMMARY.md"), atomically: true, encoding: .utf8)
         #expect(try BookLoader(root: root).load().map(\.path) == ["Chapters/03-c.md", "Chapters/01-a.md", "Chapters/02-b.md"])
         try "- [X](09-missing.md)\n".write(to: root.appendingPathComponent("Chapters/SUMMARY.md"), atomically: true, encoding: .utf8)
-        #expect(throws: WorkbookError(.load, file: "Chapters/SUMMARY.md", line: 1, "lists '09-missing.md', which is not in Chapters/")) {
+        #expect(throws: WorkbookError(file: "Chapters/SUMMARY.md", line: 1, "lists '09-missing.md', which is not in Chapters/")) {
             try BookLoader(root: root).load()
         }
     }

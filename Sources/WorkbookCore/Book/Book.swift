@@ -14,7 +14,7 @@ public struct Book: Sendable {
     public static func open(root: URL) throws -> Book {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw WorkbookError(.load, file: root.path, "is not a folder; pass the book's root folder (the one holding book.toml or Chapters/)")
+            throw WorkbookError(file: root.path, "is not a folder; pass the book's root folder (the one holding book.toml or Chapters/)")
         }
         return Book(root: root, config: try BookConfig.load(root: root))
     }

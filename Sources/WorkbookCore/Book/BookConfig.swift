@@ -55,7 +55,7 @@ public struct BookConfig: Sendable, Equatable {
         let url = root.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return BookConfig() }
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            throw WorkbookError(.load, file: fileName, "cannot read the book configuration as UTF-8 text")
+            throw WorkbookError(file: fileName, "cannot read the book configuration as UTF-8 text")
         }
         return try parse(text)
     }
@@ -63,10 +63,10 @@ public struct BookConfig: Sendable, Equatable {
     public static func parse(_ text: String) throws -> BookConfig {
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
-            throw WorkbookError(.load, file: fileName, line: error.source.begin.line, column: error.source.begin.column,
-                                "not valid TOML: \(error.description)")
+            throw WorkbookError(file: fileName, line: error.source.begin.line, column: error.source.begin.column,
+                                "not valid TOML", underlying: error)
         } catch {
-            throw WorkbookError(.load, file: fileName, "not valid TOML: \(error)")
+            throw WorkbookError(file: fileName, "not valid TOML", underlying: error)
         }
         var config = BookConfig()
         var reader = KeyReader(table: table)
@@ -80,7 +80,7 @@ public struct BookConfig: Sendable, Equatable {
         config.repository = try reader.webAddress("book", "repository")
         config.editURL = try reader.webAddress("book", "edit-url")
         if let edit = config.editURL, !edit.contains("{path}") {
-            throw WorkbookError(.load, file: fileName, "book.edit-url = \"\(edit)\" has no {path}; write where a chapter is edited, "
+            throw WorkbookError(file: fileName, "book.edit-url = \"\(edit)\" has no {path}; write where a chapter is edited, "
                 + "e.g. \"https://github.com/OWNER/REPO/edit/main/{path}\"")
         }
         config.imports = try reader.moduleNames("snippets", "imports")
@@ -131,7 +131,7 @@ private struct KeyReader {
         known[section, default: []].insert(key)
         guard let entry = table[section] else { return nil }
         guard let sectionTable = entry.table else {
-            throw WorkbookError(.load, file: BookConfig.fileName, "[\(section)] must be a table, e.g. a line `[\(section)]` above its keys")
+            throw WorkbookError(file: BookConfig.fileName, "[\(section)] must be a table, e.g. a line `[\(section)]` above its keys")
         }
         return sectionTable[key]
     }
@@ -151,7 +151,7 @@ private struct KeyReader {
     static func folderInsideBook(_ text: String, key: String) throws -> String {
         let parts = text.split(separator: "/")
         guard !text.hasPrefix("/"), !parts.isEmpty, !parts.contains(".."), !text.contains("\\") else {
-            throw WorkbookError(.load, file: BookConfig.fileName,
+            throw WorkbookError(file: BookConfig.fileName,
                                 "\(key) = \"\(text)\": give a folder inside the book, relative to book.toml (no leading /, no ..)")
         }
         return parts.filter { $0 != "." }.joined(separator: "/")
@@ -198,7 +198,7 @@ private struct KeyReader {
     }
 
     func typeError(_ section: String, _ key: String, _ expected: String) -> WorkbookError {
-        WorkbookError(.load, file: BookConfig.fileName, "\(section).\(key) must be \(expected)")
+        WorkbookError(file: BookConfig.fileName, "\(section).\(key) must be \(expected)")
     }
 
     /// `[translations.LANG]` tables, each with optional title, chapters and path.
@@ -206,20 +206,20 @@ private struct KeyReader {
         known["translations"] = []
         guard let entry = table["translations"] else { return [] }
         guard let languages = entry.table else {
-            throw WorkbookError(.load, file: BookConfig.fileName, "[translations] must hold one table per language, e.g. [translations.zh-Hans]")
+            throw WorkbookError(file: BookConfig.fileName, "[translations] must hold one table per language, e.g. [translations.zh-Hans]")
         }
         var result: [BookConfig.Translation] = []
         for language in languages.keys.sorted() {
             known["translations"]!.insert(language)
             let name = "translations.\(language)"
             guard language.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }), language != sourceLanguage else {
-                throw WorkbookError(.load, file: BookConfig.fileName, "[\(name)]: the key must be a language tag such as zh-Hans, other than book.language")
+                throw WorkbookError(file: BookConfig.fileName, "[\(name)]: the key must be a language tag such as zh-Hans, other than book.language")
             }
             guard let settings = languages[language]?.table else {
-                throw WorkbookError(.load, file: BookConfig.fileName, "[\(name)] must be a table (title, chapters, path)")
+                throw WorkbookError(file: BookConfig.fileName, "[\(name)] must be a table (title, chapters, path)")
             }
             for key in settings.keys where !["title", "chapters", "path"].contains(key) {
-                throw WorkbookError(.load, file: BookConfig.fileName, "unknown key \(name).\(key); [\(name)] takes chapters, path, title")
+                throw WorkbookError(file: BookConfig.fileName, "unknown key \(name).\(key); [\(name)] takes chapters, path, title")
             }
             var reader = KeyReader(table: settings)
             reader.prefix = name
@@ -230,17 +230,17 @@ private struct KeyReader {
             // The edition's folder is a folder of its own inside the site; its chapters are not the source's.
             let path = translation.sitePath.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
             guard !path.isEmpty else {
-                throw WorkbookError(.load, file: BookConfig.fileName, "\(name).path = \"\(translation.sitePath)\" would put the edition over "
+                throw WorkbookError(file: BookConfig.fileName, "\(name).path = \"\(translation.sitePath)\" would put the edition over "
                     + "the source's pages; give it a folder of its own, e.g. path = \"\(language.lowercased())\"")
             }
             if let other = result.first(where: { $0.sitePath.split(separator: "/").filter { $0 != "." }.joined(separator: "/") == path }) {
-                throw WorkbookError(.load, file: BookConfig.fileName, "\(name).path and translations.\(other.language).path are both "
+                throw WorkbookError(file: BookConfig.fileName, "\(name).path and translations.\(other.language).path are both "
                     + "\"\(path)\"; each edition needs a folder of its own")
             }
             let folder = translation.chaptersFolder.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
             let source = chaptersFolder.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
             guard folder != source else {
-                throw WorkbookError(.load, file: BookConfig.fileName, "\(name).chapters = \"\(translation.chaptersFolder)\" is the source's own "
+                throw WorkbookError(file: BookConfig.fileName, "\(name).chapters = \"\(translation.chaptersFolder)\" is the source's own "
                     + "chapters folder; a translation lives in a folder of its own, e.g. \"\(chaptersFolder)/\(language)\"")
             }
             result.append(translation)
@@ -254,7 +254,7 @@ private struct KeyReader {
     mutating func plainString(_ key: String) throws -> String? {
         guard let value = table[key] else { return nil }
         guard let text = value.string else {
-            throw WorkbookError(.load, file: BookConfig.fileName, "\(prefix).\(key) must be a string in double quotes")
+            throw WorkbookError(file: BookConfig.fileName, "\(prefix).\(key) must be a string in double quotes")
         }
         return text
     }
@@ -266,11 +266,11 @@ private struct KeyReader {
     func rejectUnknownKeys() throws {
         for section in table.keys where section != "translations" {
             guard let keys = known[section] else {
-                throw WorkbookError(.load, file: BookConfig.fileName,
+                throw WorkbookError(file: BookConfig.fileName,
                                     "unknown section [\(section)]; the sections are " + known.keys.sorted().map { "[\($0)]" }.joined(separator: ", "))
             }
             for key in table[section]?.table?.keys ?? [] where !keys.contains(key) {
-                throw WorkbookError(.load, file: BookConfig.fileName,
+                throw WorkbookError(file: BookConfig.fileName,
                                     "unknown key \(section).\(key); [\(section)] takes " + keys.sorted().joined(separator: ", "))
             }
         }

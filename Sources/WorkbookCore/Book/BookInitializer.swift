@@ -9,21 +9,25 @@ public enum BookInitializer {
         public var module: String
     }
 
-    /// Writes the files.
+    /// Writes the files; its problems say `[setup]`.
     public static func initialize(root: URL) throws -> Initialized {
+        try WorkbookError.Stage.setup.run { try writeFiles(root: root) }
+    }
+
+    static func writeFiles(root: URL) throws -> Initialized {
         let fileManager = FileManager.default
         guard fileManager.fileExists(atPath: root.appendingPathComponent("Package.swift").path) else {
-            throw WorkbookError(.setup, file: root.path, "has no Package.swift; run `workbook init` in the root of a Swift package "
+            throw WorkbookError(file: root.path, "has no Package.swift; run `workbook init` in the root of a Swift package "
                 + "(`swift package init --type library` makes one)")
         }
         guard !fileManager.fileExists(atPath: root.appendingPathComponent(BookConfig.fileName).path) else {
-            throw WorkbookError(.setup, file: BookConfig.fileName, "already exists: this package has a book; run `workbook build`")
+            throw WorkbookError(file: BookConfig.fileName, "already exists: this package has a book; run `workbook build`")
         }
         let package = try PackageDescription.describe(root: root, swift: Toolchain.swiftDriver(beside: try Toolchain.locateCompiler()),
                                                      scratch: root.appendingPathComponent(".workbook-cache/runtime/.describe"))
         guard let library = package.libraries.first(where: { !$0.modules.isEmpty }) else {
             let target = package.swiftTargets.first ?? package.name
-            throw WorkbookError(.setup, file: "Package.swift", "declares no library product with Swift code; add one "
+            throw WorkbookError(file: "Package.swift", "declares no library product with Swift code; add one "
                 + "(`.library(name: \"\(target)\", targets: [\"\(target)\"])`) so snippets have something to import"
                 + (package.swiftTargets.count > 1 ? " (its Swift targets: \(package.swiftTargets.joined(separator: ", ")))" : ""))
         }
@@ -40,7 +44,7 @@ public enum BookInitializer {
             (firstChapterPath, firstChapter(module: module, snippet: sample)),
         ]
         for (path, _) in files where fileManager.fileExists(atPath: root.appendingPathComponent(path).path) {
-            throw WorkbookError(.setup, file: path, "already exists; move it away or write book.toml by hand (see the README)")
+            throw WorkbookError(file: path, "already exists; move it away or write book.toml by hand (see the README)")
         }
         try fileManager.createDirectory(at: root.appendingPathComponent(chapterFolder), withIntermediateDirectories: true)
         for (path, text) in files { try AtomicFile.write(text, to: root.appendingPathComponent(path)) }

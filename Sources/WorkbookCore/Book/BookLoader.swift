@@ -19,7 +19,7 @@ public struct BookLoader {
     public func load() throws -> [ChapterFile] {
         let folder = root.appendingPathComponent(chaptersFolder)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
-            throw WorkbookError(.load, file: chaptersFolder, "no chapter folder here; run workbook from the book's root (the folder holding \(chaptersFolder)/) or pass --root")
+            throw WorkbookError(file: chaptersFolder, "no chapter folder here; run workbook from the book's root (the folder holding \(chaptersFolder)/) or pass --root")
         }
         var ordered = names.filter { $0.hasSuffix(".md") && $0 != "SUMMARY.md" && $0 != "index.md" && !$0.hasPrefix(".") }.sorted()
         let summaryURL = folder.appendingPathComponent("SUMMARY.md")
@@ -31,14 +31,14 @@ public struct BookLoader {
                 guard target.hasSuffix(".md") else { continue }
                 if target.hasPrefix("./") { target.removeFirst(2) }    // `./01-x.md` is the same file
                 guard !target.contains("/") else {
-                    throw WorkbookError(.load, file: "\(chaptersFolder)/SUMMARY.md", line: number + 1, "lists '\(target)', which is not a "
+                    throw WorkbookError(file: "\(chaptersFolder)/SUMMARY.md", line: number + 1, "lists '\(target)', which is not a "
                         + "file of \(chaptersFolder)/ itself; chapters are listed by their file name (e.g. 01-intro.md)")
                 }
                 if listed.contains(target) {
-                    throw WorkbookError(.load, file: "\(chaptersFolder)/SUMMARY.md", line: number + 1, "lists '\(target)' a second time; a chapter is listed once")
+                    throw WorkbookError(file: "\(chaptersFolder)/SUMMARY.md", line: number + 1, "lists '\(target)' a second time; a chapter is listed once")
                 }
                 guard ordered.contains(target) else {
-                    throw WorkbookError(.load, file: "\(chaptersFolder)/SUMMARY.md", line: number + 1, "lists '\(target)', which is not in \(chaptersFolder)/")
+                    throw WorkbookError(file: "\(chaptersFolder)/SUMMARY.md", line: number + 1, "lists '\(target)', which is not in \(chaptersFolder)/")
                 }
                 listed.append(target)
             }
@@ -48,14 +48,14 @@ public struct BookLoader {
             let path = "\(chaptersFolder)/\(name)"
             // A name ends up in generated code, messages and pages: a control character (a newline) would break them.
             if let control = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
-                throw WorkbookError(.load, file: "\(chaptersFolder)/\(name.debugDescription.dropFirst().dropLast())",
+                throw WorkbookError(file: "\(chaptersFolder)/\(name.debugDescription.dropFirst().dropLast())",
                     "the file name holds a control character (U+\(String(control.value, radix: 16, uppercase: true))); rename the file")
             }
             guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
-                throw WorkbookError(.load, file: path, "cannot read the file")
+                throw WorkbookError(file: path, "cannot read the file")
             }
             guard let text = String(data: data, encoding: .utf8) else {
-                throw WorkbookError(.load, file: path, "is not UTF-8 text")
+                throw WorkbookError(file: path, "is not UTF-8 text")
             }
             return ChapterFile(path: path, text: text)
         }

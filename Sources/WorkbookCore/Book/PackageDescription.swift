@@ -58,10 +58,10 @@ public struct PackageDescription: Sendable, Equatable, Codable {
             result = try Subprocess.run(swift, ["package", "--scratch-path", scratch.path, "describe", "--type", "json"],
                                         in: root, timeout: 300)
         } catch {
-            throw WorkbookError(.setup, file: "Package.swift", "cannot run `swift package describe`: \(error.localizedDescription)")
+            throw WorkbookError(file: "Package.swift", "cannot run `swift package describe`", underlying: error)
         }
         guard result.status == 0 else {
-            throw WorkbookError(.setup, file: "Package.swift", "`swift package describe` failed; fix the manifest first:\n"
+            throw WorkbookError(file: "Package.swift", "`swift package describe` failed; fix the manifest first:\n"
                 + String(result.stderrText.suffix(2000)))
         }
         var package = try parse(result.stdout)
@@ -80,7 +80,7 @@ public struct PackageDescription: Sendable, Equatable, Codable {
         }
         let described: Described
         do { described = try JSONDecoder().decode(Described.self, from: json) } catch {
-            throw WorkbookError(.setup, file: "Package.swift", "cannot read `swift package describe` output: \(error)")
+            throw WorkbookError(file: "Package.swift", "cannot read `swift package describe` output", underlying: error)
         }
         let targets = Dictionary(described.targets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let libraries = described.products.filter { $0.type.keys.contains("library") }.map { product in

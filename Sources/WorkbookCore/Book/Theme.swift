@@ -26,7 +26,7 @@ public struct Theme: Sendable {
         let url = url(name)
         try Self.refuseLinkOut(url, within: url.path.hasPrefix(builtIn.path + "/") ? builtIn : (override ?? builtIn))
         do { return try String(contentsOf: url, encoding: .utf8) } catch {
-            throw WorkbookError(.render, file: url.path, "cannot read the theme file: \(error.localizedDescription)")
+            throw WorkbookError(file: url.path, "cannot read the theme file", underlying: error)
         }
     }
 
@@ -52,7 +52,7 @@ public struct Theme: Sendable {
         let inside = folder.resolvingSymlinksInPath().path + "/"
         let resolved = url.resolvingSymlinksInPath().path
         guard resolved.hasPrefix(inside) else {
-            throw WorkbookError(.render, file: url.path, "is a symbolic link to \(resolved), outside the theme folder; "
+            throw WorkbookError(file: url.path, "is a symbolic link to \(resolved), outside the theme folder; "
                 + "the site would publish that file. Copy the file into the theme instead")
         }
     }

@@ -45,12 +45,19 @@ public struct ChapterExecutor: Sendable {
     /// Compiles and runs one chapter on its own.
     public func execute(_ chapter: Chapter) -> Run { run(chapter, compile(chapter)) }
 
-    /// Runs what `compile` made (or passes on its failure).
+    /// Runs what `compile` made (or passes on its failure). The run stage's two steps are run here, so this is
+    /// where their problems are told apart: `[compile]` from compiling, `[run]` from running.
     func run(_ chapter: Chapter, _ compiled: Compiled) -> Run {
+        var run: Run
         switch compiled {
-        case .finished(let run): return run
-        case .program(let program, let seconds): return run(chapter, program: program, compileSeconds: seconds)
+        case .finished(let finished):
+            run = finished
+            run.errors = run.errors.during(.compile)
+        case .program(let program, let seconds):
+            run = self.run(chapter, program: program, compileSeconds: seconds)
+            run.errors = run.errors.during(.run)
         }
+        return run
     }
 
     /// One chapter as a program of its own: its snippets as top-level code of `main.swift`.
@@ -69,7 +76,7 @@ public struct ChapterExecutor: Sendable {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try ProgramGenerator.source(for: chapter, imports: toolchain.imports).write(to: source, atomically: true, encoding: .utf8)
         } catch {
-            run.errors.append(WorkbookError(.compile, file: chapter.path, "cannot write the generated program to \(folder.path): \(error.localizedDescription)"))
+            run.errors.append(WorkbookError(file: chapter.path, "cannot write the generated program to \(folder.path)", underlying: error))
             return .finished(run)
         }
         let compileStart = Date()
@@ -77,14 +84,14 @@ public struct ChapterExecutor: Sendable {
         do {
             compiled = try toolchain.compile(sources: [source], output: binary, moduleCache: moduleCache, in: bookRoot, timeout: max(timeout, 120))
         } catch {
-            run.errors.append(WorkbookError(.compile, file: chapter.path, "cannot start swiftc: \(error.localizedDescription)"))
+            run.errors.append(WorkbookError(file: chapter.path, "cannot start swiftc", underlying: error))
             return .finished(run)
         }
         run.compileSeconds = Date().timeIntervalSince(compileStart)
         guard compiled.status == 0, !compiled.timedOut else {
             let diagnostics = CompilerDiagnostics.errors(in: compiled.stderrText, chapterPath: chapter.path)
             run.errors += diagnostics.isEmpty
-                ? [WorkbookError(.compile, file: chapter.path, "swiftc failed:\n" + compiled.stderrText.suffix(2000))]
+                ? [WorkbookError(file: chapter.path, "swiftc failed:\n" + compiled.stderrText.suffix(2000))]
                 : diagnostics
             return .finished(run)
         }
@@ -138,7 +145,7 @@ public struct ChapterExecutor: Sendable {
             result = try Subprocess.run(program.binary.path, [], in: bookRoot, environment: environment, timeout: timeout,
                                         extraDescriptor: Self.controlDescriptor, outputLimit: OutputLimits.perProgram)
         } catch {
-            run.errors.append(WorkbookError(.run, file: chapter.path, "cannot start the chapter program: \(error.localizedDescription)"))
+            run.errors.append(WorkbookError(file: chapter.path, "cannot start the chapter program", underlying: error))
             return run
         }
         run.runSeconds = Date().timeIntervalSince(runStart)
@@ -147,26 +154,26 @@ public struct ChapterExecutor: Sendable {
         run.outputs = split.outputs
         for (index, output) in split.outputs.enumerated() {
             for failure in output.checkFailures {
-                run.errors.append(WorkbookError(.check, file: chapter.path, line: failure.line,
+                run.errors.append(WorkbookError(file: chapter.path, line: failure.line,
                                                 "check failed in snippet '\(chapter.snippets[index].id)': \(failure.message)"))
             }
         }
         let oversized = result.outputLimitExceeded ? [] : zip(chapter.snippets, split.bytes).filter { $0.1 > OutputLimits.perSnippet }
         for (snippet, _) in oversized {
-            run.errors.append(WorkbookError(.run, file: chapter.path, line: snippet.fenceStart,
+            run.errors.append(WorkbookError(file: chapter.path, line: snippet.fenceStart,
                 "snippet '\(snippet.id)' printed more than \(OutputLimits.describe(OutputLimits.perSnippet)); a chapter records "
                 + "what a reader can read: print a summary (a few rows, a chart) instead"))
         }
         let culprit = split.lastStarted.map { chapter.snippets[$0] }
         let inSnippet = culprit.map { " in snippet '\($0.id)'" } ?? " before the first snippet"
         if result.timedOut {
-            run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart,
+            run.errors.append(WorkbookError(file: chapter.path, line: culprit?.fenceStart,
                 "time limit of \(OutputLimits.seconds(timeout)) exceeded" + (culprit.map { " in snippet '\($0.id)'" } ?? "")
                 + (result.othersAtTimeOut.isEmpty ? "; make it faster or raise --timeout"
                    : "; it was waiting while a process it started still ran (\(result.othersAtTimeOut.prefix(3).map { "`\($0.prefix(80))`" }.joined(separator: ", "))): "
                      + "end or detach that process, or raise --timeout")))
         } else if result.outputLimitExceeded {
-            run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart,
+            run.errors.append(WorkbookError(file: chapter.path, line: culprit?.fenceStart,
                 "stopped\(inSnippet): the chapter program printed more than \(OutputLimits.describe(OutputLimits.perProgram)); "
                 + "print a summary instead"))
         } else if result.crashed || result.status != 0 {
@@ -175,24 +182,24 @@ public struct ChapterExecutor: Sendable {
             // own file, and then the snippet that was running is the best we know.
             let location = Self.chapterLine(in: result.stderrText, chapterPath: chapter.path).map { ($0, nil as Int?) }
                 ?? (result.crashed ? locateTrap(chapter) : nil)
-            run.errors.append(WorkbookError(.run, file: chapter.path, line: location?.0 ?? culprit?.fenceStart, column: location?.1,
+            run.errors.append(WorkbookError(file: chapter.path, line: location?.0 ?? culprit?.fenceStart, column: location?.1,
                 (result.crashed ? "trapped" : "exited with status \(result.status)") + inSnippet
                 + (message.isEmpty ? "" : ": \(message)")))
         } else if let first = split.outOfOrder.first {
             let afterTheEnd = first.hasSuffix("after the end")
-            run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart, afterTheEnd
+            run.errors.append(WorkbookError(file: chapter.path, line: culprit?.fenceStart, afterTheEnd
                 ? "the chapter program wrote \(first.dropLast(" after the end".count)) after its last snippet ended: a top-level "
                     + "`defer` runs then, and so may a thread a snippet started. Put that code inside a snippet (and wait for "
                     + "threads before it ends); the chapter's outputs are not trusted"
                 : "the chapter program's records are out of order (\(first))\(inSnippet): a snippet must not call "
                     + "__workbookSnippet, __workbookValue or __workbookCompleted; its outputs are not trusted"))
         } else if let snippet = chapter.valueCounts.indices.first(where: { split.outputs[$0].values.count != chapter.valueCounts[$0] }) {
-            run.errors.append(WorkbookError(.run, file: chapter.path, line: chapter.snippets[snippet].fenceStart,
+            run.errors.append(WorkbookError(file: chapter.path, line: chapter.snippets[snippet].fenceStart,
                 "the chapter program recorded \(split.outputs[snippet].values.count) inline values after snippet "
                 + "'\(chapter.snippets[snippet].id)' where the chapter has \(chapter.valueCounts[snippet]); its outputs are not trusted"))
         } else if !split.completed {
             // Status 0 but no `completed` record: something ended the program early and nothing after it ran.
-            run.errors.append(WorkbookError(.run, file: chapter.path, line: culprit?.fenceStart,
+            run.errors.append(WorkbookError(file: chapter.path, line: culprit?.fenceStart,
                 "did not run to its end: the program stopped\(inSnippet) (exit(0) in snippet \(culprit.map { "'\($0.id)'" } ?? "code")?); "
                 + "the snippets after it were never run or checked"))
         } else if oversized.isEmpty {
@@ -270,14 +277,14 @@ enum CompilerDiagnostics {
             if location.count >= 3, let lineNumber = Int(location[location.count - 2]), let column = Int(location[location.count - 1]) {
                 let file = location.dropLast(2).joined(separator: ":")
                 if file.hasSuffix(chapterPath) || file == chapterPath {
-                    errors.append(WorkbookError(.compile, file: chapterPath, line: lineNumber, column: column, message))
+                    errors.append(WorkbookError(file: chapterPath, line: lineNumber, column: column, message))
                 } else {
                     // Code the author never wrote (the generated program): the chapter is what they can act on.
-                    errors.append(WorkbookError(.compile, file: chapterPath,
+                    errors.append(WorkbookError(file: chapterPath,
                                                 "\(message) (in the program workbook generated for this chapter, \(URL(fileURLWithPath: file).lastPathComponent):\(lineNumber))"))
                 }
             } else {
-                errors.append(WorkbookError(.compile, file: chapterPath, message))
+                errors.append(WorkbookError(file: chapterPath, message))
             }
         }
         return errors

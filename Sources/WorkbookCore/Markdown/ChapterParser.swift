@@ -25,12 +25,12 @@ public struct ChapterParser {
         // cmark ends a line at a bare "\r" (old Mac line ends), the splicing of `fix` only at "\n": the two would
         // disagree on every line number and snippets would be lost silently.
         if let line = Self.lineWithBareCarriageReturn(text) {
-            return (nil, [WorkbookError(.parse, file: path, line: line, "this line holds a carriage return (\\r) that is not part of a "
+            return (nil, [WorkbookError(file: path, line: line, "this line holds a carriage return (\\r) that is not part of a "
                 + "CRLF line end; convert the file to LF (or CRLF) line ends")])
         }
         let blocks = MarkdownBlocks.parse(text)
         var errors: [WorkbookError] = []
-        func fail(_ line: Int, _ message: String) { errors.append(WorkbookError(.parse, file: path, line: line, message)) }
+        func fail(_ line: Int, _ message: String) { errors.append(WorkbookError(file: path, line: line, message)) }
 
         let lines = TextLines.split(text)
 
@@ -147,7 +147,7 @@ public struct ChapterParser {
         for region in regions { notProse.formUnion(region.startMarker...region.endMarker) }
         let references = CrossReferenceScanner.references(lines: lines, skipped: notProse, codeSpans: blocks.codeSpans)
         let values = InlineValueScanner.values(lines: lines, skipped: notProse, codeSpans: blocks.codeSpans, snippets: snippets) { line, column, message in
-            errors.append(WorkbookError(.parse, file: path, line: line, column: column, message))
+            errors.append(WorkbookError(file: path, line: line, column: column, message))
         }
 
         guard errors.isEmpty else { return (nil, errors) }

@@ -106,7 +106,7 @@ enum CrossReferenceCheck {
         var seen: [String: ReferenceTarget] = [:]
         for target in targets {
             if let first = seen[target.label] {
-                errors.append(WorkbookError(.check, file: chapter.path, line: target.snippet.fenceStart,
+                errors.append(WorkbookError(file: chapter.path, line: target.snippet.fenceStart,
                     "label '\(target.label)' is made twice: by snippet '\(first.snippet.id)' (line \(first.snippet.fenceStart)) and by "
                     + "this one; rename one of the two snippets"))
             } else {
@@ -117,13 +117,13 @@ enum CrossReferenceCheck {
             guard let expected else {
                 var known: [String] = []
                 for target in targets where !known.contains(target.label) { known.append(target.label) }
-                errors.append(WorkbookError(.check, file: chapter.path, line: reference.line, column: reference.column,
+                errors.append(WorkbookError(file: chapter.path, line: reference.line, column: reference.column,
                     "'#\(reference.label)' names no figure or table of this chapter; "
                     + (known.isEmpty ? "its snippets show none" : "its labels are " + known.joined(separator: ", "))))
                 continue
             }
             if reference.text != expected {
-                errors.append(WorkbookError(.check, file: chapter.path, line: reference.line, column: reference.column,
+                errors.append(WorkbookError(file: chapter.path, line: reference.line, column: reference.column,
                     "the link to '#\(reference.label)' reads '\(reference.text)' but that is \(expected); run `workbook fix` to write it"))
             }
         }
@@ -180,7 +180,7 @@ enum ChapterReferenceCheck {
     static func errors(in chapter: Chapter, order: [String]) -> [WorkbookError] {
         zip(chapter.chapterReferences, chapter.chapterReferenceNumbers(order: order)).compactMap { reference, place in
             guard let place, place != reference.number else { return nil }
-            return WorkbookError(.check, file: chapter.path, line: reference.line, column: reference.column,
+            return WorkbookError(file: chapter.path, line: reference.line, column: reference.column,
                 "the link to \(reference.target).md says chapter \(reference.number), but that chapter is number \(place) in the book; "
                 + "run `workbook fix` to write it")
         }

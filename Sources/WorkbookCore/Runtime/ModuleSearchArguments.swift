@@ -26,12 +26,12 @@ enum ModuleSearchArguments {
         do {
             description = try JSONDecoder().decode(Description.self, from: try Data(contentsOf: file))
         } catch {
-            throw WorkbookError(.setup, file: file.path, "cannot read SwiftPM's build description of the snippet runtime (\(error)); "
-                + "run `workbook clean` and build again")
+            throw WorkbookError(file: file.path, "cannot read SwiftPM's build description of the snippet runtime "
+                + "(\(WorkbookError.describe(error))); run `workbook clean` and build again", underlying: error)
         }
         guard let command = description.swiftCommands.values.first(where: { $0.moduleName == module }),
               let arguments = command.otherArguments else {
-            throw WorkbookError(.setup, file: file.path, "SwiftPM's build description has no compile command for \(module); "
+            throw WorkbookError(file: file.path, "SwiftPM's build description has no compile command for \(module); "
                 + "run `workbook clean` and build again")
         }
         return importing(arguments)

@@ -66,7 +66,7 @@ public struct RuntimeBuilder: Sendable {
                 build = try Subprocess.run(swift, buildArguments + ["--disable-build-manifest-caching"], timeout: 1800)
             }
             guard build.status == 0 else {
-                throw WorkbookError(.setup, file: package == nil ? nil : "Package.swift",
+                throw WorkbookError(file: package == nil ? nil : "Package.swift",
                                     "building the snippet runtime failed (swift build -c release in \(directory.path); if the "
                                     + "package builds on its own, `workbook clean` starts the runtime afresh):\n"
                                     + String((build.stdoutText + build.stderrText).suffix(3000)))
@@ -81,7 +81,7 @@ public struct RuntimeBuilder: Sendable {
         }
         guard let data = try? Data(contentsOf: moduleArgumentsFile),
               let moduleArguments = try? JSONDecoder().decode([String].self, from: data) else {
-            throw WorkbookError(.setup, file: moduleArgumentsFile.path, "is missing or unreadable; run `workbook clean` and build again")
+            throw WorkbookError(file: moduleArgumentsFile.path, "is missing or unreadable; run `workbook clean` and build again")
         }
         return Toolchain(swiftc: swiftc, runtimeDirectory: binDirectory, imports: imports, fingerprint: fingerprint,
                          moduleArguments: moduleArguments)
@@ -110,7 +110,7 @@ public struct RuntimeBuilder: Sendable {
         let available = package?.modules ?? []
         guard let chosen = config.imports else { return (package?.defaultImports ?? []) + [Self.helpersModule] }
         for name in chosen where !available.contains(name) && name != Self.helpersModule {
-            throw WorkbookError(.load, file: BookConfig.fileName, "snippets.imports names '\(name)', which is not a module of the package's "
+            throw WorkbookError(file: BookConfig.fileName, "snippets.imports names '\(name)', which is not a module of the package's "
                 + "library products" + (available.isEmpty ? " (the package has none)" : " (\(available.joined(separator: ", ")))"))
         }
         return chosen.filter { $0 != Self.helpersModule } + [Self.helpersModule]

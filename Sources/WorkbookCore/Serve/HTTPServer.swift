@@ -283,15 +283,15 @@ enum ServeError {
         let address = (host.contains(":") ? "[\(host)]" : host) + (port.map { ":\($0)" } ?? "")
         switch code {
         case EADDRINUSE:
-            return WorkbookError(.setup, "\(address) is already in use (another `workbook serve`?); stop it, or pass --port with "
+            return WorkbookError("\(address) is already in use (another `workbook serve`?); stop it, or pass --port with "
                 + "another number (--port 0 picks a free one)")
         case EADDRNOTAVAIL:
-            return WorkbookError(.setup, "\(host) is not an address of this machine; pass --host 127.0.0.1 (this machine "
+            return WorkbookError("\(host) is not an address of this machine; pass --host 127.0.0.1 (this machine "
                 + "only) or the address of one of its network interfaces")
         case EACCES:
-            return WorkbookError(.setup, "not allowed to listen on \(address) (ports below 1024 need root); pass --port 3000 or above")
+            return WorkbookError("not allowed to listen on \(address) (ports below 1024 need root); pass --port 3000 or above")
         default:
-            return WorkbookError(.setup, "cannot listen on \(address): \(String(cString: strerror(code)))")
+            return WorkbookError("cannot listen on \(address): \(String(cString: strerror(code)))")
         }
     }
 }

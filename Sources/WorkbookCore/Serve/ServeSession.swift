@@ -61,7 +61,7 @@ public final class ServeSession: @unchecked Sendable {
     public func start() async throws -> URL {
         let handler = PreviewHandler(site: SiteFileResolver(root: siteDirectory), state: state, events: events, listeningHost: options.host)
         // Listening is synchronous: a port in use fails here, at once.
-        let server = try HTTPServer(host: options.host, port: options.port)
+        let server = try WorkbookError.Stage.setup.run { try HTTPServer(host: options.host, port: options.port) }
         self.server = server
         server.start { handler.handle($0) }
         options.log("building \(options.build.root.lastPathComponent) (a first build compiles the package's library and every chapter) …")
@@ -72,7 +72,7 @@ public final class ServeSession: @unchecked Sendable {
 
     /// The address pages are served at (`http://127.0.0.1:3000/`).
     public func url() async throws -> URL {
-        guard let (host, port) = await boundAddress() else { throw WorkbookError(.setup, "the server is not listening") }
+        guard let (host, port) = await boundAddress() else { throw WorkbookError("the server is not listening").during(.setup) }
         let shown = host.contains(":") ? "[\(host)]" : host
         return URL(string: "http://\(shown):\(port)/")!
     }

@@ -57,7 +57,7 @@ struct EpubWriter {
             let stderr = run.stderrText
             // `workbook-page NAME: message` names the page pandoc could not read.
             let page = stderr.range(of: "workbook-page ").map { String(stderr[$0.upperBound...].prefix { $0 != ":" }) }
-            throw WorkbookError(.render, file: page.map { "\(edition.chaptersFolder)/\($0).md" },
+            throw WorkbookError(file: page.map { "\(edition.chaptersFolder)/\($0).md" },
                                 "pandoc could not write the EPUB of the \(edition.language) edition"
                                     + (run.timedOut ? ": it ran past its time limit" : ": \(stderr.prefix(500))"))
         }

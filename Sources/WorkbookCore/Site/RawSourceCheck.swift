@@ -26,7 +26,7 @@ enum RawSourceCheck {
             var escaped = ""
             for character in fragment { escaped += "*$[]_".contains(character) ? "\\" + String(character) : String(character) }
             if ((source ?? "") + alsoShown).contains(escaped.prefix(12)) { continue }
-            errors.append(WorkbookError(.render, file: markdownFile, line: source.flatMap { line(of: fragment, in: $0) },
+            errors.append(WorkbookError(file: markdownFile, line: source.flatMap { line(of: fragment, in: $0) },
                 "the page shows \(what) as text: “\(fragment.prefix(80))”; pandoc did not read it as Markdown (an unclosed "
                 + "marker, or a quirk of the text around it): rewrite that sentence"))
         }

@@ -93,7 +93,7 @@ public struct SitePublisher: Sendable {
         } catch let error as WorkbookError {
             throw error
         } catch {
-            throw WorkbookError(.render, file: folder.path, "cannot copy the theme's assets: \(error.localizedDescription)")
+            throw WorkbookError(file: folder.path, "cannot copy the theme's assets", underlying: error)
         }
         var searchEntries: [SearchIndex.Entry] = []
         var chapters: [(name: String, html: String)] = []    // for the print edition
@@ -124,14 +124,14 @@ public struct SitePublisher: Sendable {
 
     func body(of page: SitePage, in edition: SiteEdition, rendered: SiteRenderer.RenderedSite) throws -> RenderedPage {
         guard let body = rendered.page(edition, page.name) else {
-            throw WorkbookError(.render, file: "\(edition.chaptersFolder)/\(page.name).md", "the page was not rendered; build again")
+            throw WorkbookError(file: "\(edition.chaptersFolder)/\(page.name).md", "the page was not rendered; build again")
         }
         return body
     }
 
     func write(_ text: String, to url: URL) throws {
         do { try PlainFile.write(text, to: url.path) } catch {
-            throw WorkbookError(.render, file: url.path, "cannot write: \(error.localizedDescription)")
+            throw WorkbookError(file: url.path, "cannot write", underlying: error)
         }
     }
 }

@@ -19,7 +19,7 @@ public struct SiteRenderer: Sendable {
     /// pandoc on the PATH, or an error that says how to get it.
     static func locatePandoc() throws -> String {
         guard let pandoc = Subprocess.which("pandoc") else {
-            throw WorkbookError(.setup, "pandoc not found on PATH; install it (apt-get install pandoc, or `make site` as root), "
+            throw WorkbookError("pandoc not found on PATH; install it (apt-get install pandoc, or `make site` as root), "
                 + "or run `workbook check`, which renders nothing")
         }
         return pandoc
@@ -71,7 +71,7 @@ public struct SiteRenderer: Sendable {
         // pandoc needs about 175 times a page's Markdown in memory (a 50 MB chapter peaked at 8.8 GB and ran past
         // its time limit): a page that large is refused before pandoc starts, naming its chapter.
         if let huge = pending.first(where: { $0.source.markdown.utf8.count > Self.maxPageBytes }) {
-            throw WorkbookError(.render, file: "\(huge.edition.chaptersFolder)/\(huge.page.name).md",
+            throw WorkbookError(file: "\(huge.edition.chaptersFolder)/\(huge.page.name).md",
                                 "the page is \(OutputLimits.describe(huge.source.markdown.utf8.count)) of Markdown, more than pandoc can "
                                     + "render in reasonable memory (\(OutputLimits.describe(Self.maxPageBytes)) at most); split the chapter")
         }
@@ -79,7 +79,7 @@ public struct SiteRenderer: Sendable {
                                       textRules: theme.url(Self.textRules), scratch: cacheDirectory.appendingPathComponent(".batch"), jobs: jobs)
         let result: Result<[RenderedPage], PandocPages.Failure>
         do { result = try pandocPages.render(pending.map(\.source)) } catch {
-            throw WorkbookError(.render, "cannot run pandoc at \(pandoc): \(error.localizedDescription)")
+            throw WorkbookError("cannot run pandoc at \(pandoc)", underlying: error)
         }
         switch result {
         case .success(let rendered):
@@ -95,18 +95,18 @@ public struct SiteRenderer: Sendable {
             // Every page pandoc could not render is named; the build stops before publishing.
             site.problems += failed.map { index, message in
                 let item = pending[index]
-                return WorkbookError(.render, file: "\(item.edition.chaptersFolder)/\(item.page.name).md", "pandoc failed: \(message)")
+                return WorkbookError(file: "\(item.edition.chaptersFolder)/\(item.page.name).md", "pandoc failed: \(message)")
             }
             return site
         case .failure(.timedOut(let indices, let seconds)):
             // The biggest page of the batch is the likely cause; every page of it is named.
             let items = indices.map { pending[$0] }.sorted { $0.source.markdown.utf8.count > $1.source.markdown.utf8.count }
             let named = items.map { "\($0.edition.chaptersFolder)/\($0.page.name).md (\(OutputLimits.describe($0.source.markdown.utf8.count)))" }
-            throw WorkbookError(.render, file: "\(items[0].edition.chaptersFolder)/\(items[0].page.name).md",
+            throw WorkbookError(file: "\(items[0].edition.chaptersFolder)/\(items[0].page.name).md",
                                 "pandoc did not finish rendering in \(Int(seconds)) s: \(named.joined(separator: ", ")); a page that large "
                                     + "is slow to render: shorten its outputs (a summary, a chart) or split the chapter")
         case .failure(.renderer(let message)):
-            throw WorkbookError(.render, file: theme.url(Self.pageRenderer).path,
+            throw WorkbookError(file: theme.url(Self.pageRenderer).path,
                                 "pandoc at \(pandoc) could not run the page renderer (it needs pandoc 2.17 or newer): \(message)")
         }
     }

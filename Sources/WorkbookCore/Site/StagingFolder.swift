@@ -18,7 +18,8 @@ struct StagingFolder {
             try fileManager.createDirectory(at: url, withIntermediateDirectories: true)
             try OutputFolder.mark(url)
         } catch {
-            throw WorkbookError(.render, file: target.path, "cannot write the site: \(error.localizedDescription); check that the folder is writable")
+            throw WorkbookError(file: target.path, "cannot write the site: \(WorkbookError.describe(error)); check that the folder is writable",
+                                underlying: error)
         }
     }
 
@@ -31,16 +32,16 @@ struct StagingFolder {
         try? fileManager.removeItem(at: retired)
         if fileManager.fileExists(atPath: target.path) {
             guard OutputFolder.isOurs(target) else {
-                throw WorkbookError(.render, file: target.path, "not replaced: workbook did not write this folder (it has no \(OutputFolder.markerName))")
+                throw WorkbookError(file: target.path, "not replaced: workbook did not write this folder (it has no \(OutputFolder.markerName))")
             }
             guard rename(target.path, retired.path) == 0 else {
-                throw WorkbookError(.render, file: target.path, "cannot replace the site: \(String(cString: strerror(errno)))")
+                throw WorkbookError(file: target.path, "cannot replace the site: \(String(cString: strerror(errno)))")
             }
         }
         guard rename(url.path, target.path) == 0 else {
             let reason = String(cString: strerror(errno))
             _ = rename(retired.path, target.path)
-            throw WorkbookError(.render, file: target.path, "cannot move the new site in place: \(reason)")
+            throw WorkbookError(file: target.path, "cannot move the new site in place: \(reason)")
         }
         try? fileManager.removeItem(at: retired)
     }

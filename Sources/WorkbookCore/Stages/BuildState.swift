@@ -37,7 +37,7 @@ struct BuildState {
 
     /// A value an earlier stage must have set (the pipeline's order guarantees it; this names the stage if not).
     func required<T>(_ value: T?, from stage: WorkbookError.Stage) throws -> T {
-        guard let value else { throw WorkbookError(stage, "internal: stage '\(stage.rawValue)' did not run before this one") }
+        guard let value else { throw WorkbookError("internal: stage '\(stage.rawValue)' did not run before this one") }
         return value
     }
 }

@@ -23,10 +23,10 @@ struct FixStage: BuildStage {
             do {
                 try ChapterWriter.write(fixed, replacing: chapter.text, at: root.appendingPathComponent(chapter.path), path: chapter.path)
                 build.report.fixedFiles.append(chapter.path)
-            } catch let error as WorkbookError {
-                build.report.errors.append(error)
             } catch {
-                build.report.errors.append(WorkbookError(.fix, file: chapter.path, "cannot write the fixed chapter: \(error.localizedDescription)"))
+                build.report.errors += WorkbookError.diagnostics(in: error) {
+                    WorkbookError(file: chapter.path, "cannot write the fixed chapter", underlying: $0)
+                }
             }
         }
         let outputs = Dictionary(build.runs.filter { $0.completed && $0.errors.isEmpty }.map { ($0.chapter.path, $0.outputs) },
@@ -56,7 +56,9 @@ struct FixStage: BuildStage {
             try ChapterWriter.write(fixed, replacing: translation.text, at: root.appendingPathComponent(translation.path), path: translation.path)
             report.fixedFiles.append(translation.path)
         } catch {
-            report.errors.append(error as? WorkbookError ?? WorkbookError(.fix, file: translation.path, "cannot fix the translation: \(error)"))
+            report.errors += WorkbookError.diagnostics(in: error) {
+                WorkbookError(file: translation.path, "cannot fix the translation", underlying: $0)
+            }
         }
     }
 }

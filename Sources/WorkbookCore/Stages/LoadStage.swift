@@ -10,10 +10,7 @@ struct LoadStage: BuildStage {
         if let problem = Preflight.rootProblems(options).first { throw problem }
         let book = try Book.open(root: options.root)
         let problems = Preflight.problems(options, book: book)
-        guard problems.isEmpty else {
-            build.report.errors += problems.dropLast()
-            throw problems.last!
-        }
+        guard problems.isEmpty else { throw WorkbookErrors(problems) }
         build.lock = try BookLock(cacheDirectory: book.cacheDirectory)
         build.files = try book.loader.load()
         Preflight.removeLeftovers(of: build.files, root: options.root)

@@ -17,7 +17,7 @@ struct ParseStage: BuildStage {
             named.isEmpty || named.contains($0.name) || named.contains($0.path) || named.contains($0.name + ".md")
         }.map(\.path))
         if !named.isEmpty && build.selected.isEmpty {
-            throw WorkbookError(.load, "no chapter named \(named.joined(separator: ", ")); chapters are "
+            throw WorkbookError("no chapter named \(named.joined(separator: ", ")); chapters are "
                 + build.chapters.map(\.name).joined(separator: ", "))
         }
         let (translations, errors) = TranslatedEdition.load(book: book, sources: build.chapters)

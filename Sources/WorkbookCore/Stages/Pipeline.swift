@@ -1,7 +1,7 @@
 import Foundation
 
 /// The build: a list of stages run in order by one runner that prints `[i/n] stage`, times each stage and tags
-/// what a stage throws with its name.
+/// every problem that comes out of a stage (thrown, or added to the report) with its name.
 public enum Pipeline {
     /// The stages a command runs: every command verifies; `build` and `serve` (preview) go on to the site.
     ///
@@ -34,9 +34,13 @@ public enum Pipeline {
             var detail = ""
             var stopped = false
             do { detail = try stage.run(&build) } catch {
-                build.report.errors.append(error as? WorkbookError ?? WorkbookError(stage.name, "\(error)"))
+                build.report.errors += WorkbookError.diagnostics(in: error)
                 stopped = true
             }
+            // The runner, not the code that found a problem, says which stage it came from; earlier stages' problems
+            // already say theirs.
+            build.report.errors = build.report.errors.during(stage.name)
+            build.report.warnings = build.report.warnings.during(stage.name)
             let seconds = Date().timeIntervalSince(start)
             build.report.stageSeconds.append((stage.name.rawValue, seconds))
             if options.printsStages {

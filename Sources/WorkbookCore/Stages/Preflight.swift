@@ -7,7 +7,7 @@ enum Preflight {
     static func rootProblems(_ options: BuildOptions) -> [WorkbookError] {
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: options.root.path, isDirectory: &isDirectory) || !isDirectory.boolValue {
-            return [WorkbookError(.setup, file: options.root.path, isDirectory.boolValue || !FileManager.default.fileExists(atPath: options.root.path)
+            return [WorkbookError(file: options.root.path, isDirectory.boolValue || !FileManager.default.fileExists(atPath: options.root.path)
                 ? "the book's root folder does not exist" : "the book's root is a file, not a folder; pass the folder holding the chapters")]
         }
         return []
@@ -19,19 +19,19 @@ enum Preflight {
         var isFolder: ObjCBool = false
         if let directory = options.runtimeDirectory, FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder),
            !isFolder.boolValue {
-            problems.append(WorkbookError(.setup, file: directory.path, "--runtime-dir is a file; give the folder where the snippet runtime is built and kept"))
+            problems.append(WorkbookError(file: directory.path, "--runtime-dir is a file; give the folder where the snippet runtime is built and kept"))
         }
-        do { _ = try Toolchain.locateCompiler() } catch let error as WorkbookError { problems.append(error) } catch {}
+        do { _ = try Toolchain.locateCompiler() } catch { problems += WorkbookError.diagnostics(in: error) }
         if options.mode.renders {
             do {
                 try OutputFolder.checkWritable(options.outputDirectory ?? book.siteDirectory, bookRoot: options.root, sources: book.sources,
                                                insideBook: options.outputDirectory == nil)
-            } catch let error as WorkbookError {
-                problems.append(error)
-            } catch {}
+            } catch {
+                problems += WorkbookError.diagnostics(in: error)
+            }
         }
         if options.mode == .build {
-            do { _ = try SiteRenderer.locatePandoc() } catch let error as WorkbookError { problems.append(error) } catch {}
+            do { _ = try SiteRenderer.locatePandoc() } catch { problems += WorkbookError.diagnostics(in: error) }
         }
         return problems
     }

@@ -18,7 +18,7 @@ final class BookLock {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let path = file.path
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw WorkbookError(.setup, file: path, "cannot open the lock file: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw WorkbookError(file: path, "cannot open the lock file: \(String(cString: strerror(errno)))") }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let pid = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             waiting("waiting for another \(holder)" + (pid.isEmpty ? "" : " (pid \(pid))") + " to finish…")

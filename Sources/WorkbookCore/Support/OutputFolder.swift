@@ -26,28 +26,28 @@ public enum OutputFolder {
         let site = resolved(folder)
         let root = resolved(bookRoot)
         if root == site || root.hasPrefix(site + "/") {
-            throw WorkbookError(.setup, file: folder.path, "the output folder contains the book (\(bookRoot.path)); building there would "
+            throw WorkbookError(file: folder.path, "the output folder contains the book (\(bookRoot.path)); building there would "
                 + "replace the book with the site. Choose a folder of its own, e.g. --output site/out")
         }
         for source in sources where FileManager.default.fileExists(atPath: source.path) {
             let path = resolved(source)
             guard path == site || path.hasPrefix(site + "/") else { continue }
-            throw WorkbookError(.setup, file: BookConfig.fileName, "the output folder \(folder.path) holds \(source.path), part of the "
+            throw WorkbookError(file: BookConfig.fileName, "the output folder \(folder.path) holds \(source.path), part of the "
                 + "book; building would replace it with the site. Give book.output a folder of its own, e.g. \"site/out\"")
         }
         if insideBook && !site.hasPrefix(root + "/") {
-            throw WorkbookError(.setup, file: BookConfig.fileName, "book.output leads outside the book (\(folder.path) is \(site)); "
+            throw WorkbookError(file: BookConfig.fileName, "book.output leads outside the book (\(folder.path) is \(site)); "
                 + "a symbolic link must not send the site elsewhere. Use --output to build outside the book on purpose")
         }
         if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: folder.path) {
-            throw WorkbookError(.setup, file: folder.path, "is a symbolic link (to \(target)); workbook replaces the site folder as a "
+            throw WorkbookError(file: folder.path, "is a symbolic link (to \(target)); workbook replaces the site folder as a "
                 + "whole and does not replace a link. Name the folder itself as the output (--output \(site))")
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) else { return }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         guard isDirectory.boolValue, names.isEmpty || isOurs(folder) else {
-            throw WorkbookError(.setup, file: folder.path, "the output folder holds files workbook did not write (it has no \(markerName)); "
+            throw WorkbookError(file: folder.path, "the output folder holds files workbook did not write (it has no \(markerName)); "
                 + "building would replace them. Choose an empty or new folder, or remove this one yourself")
         }
     }

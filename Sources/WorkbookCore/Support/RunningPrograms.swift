@@ -13,7 +13,7 @@ final class RunningPrograms: @unchecked Sendable {
     /// Spawns under the lock, so that `killAll` cannot miss a program that is being started.
     func spawn(_ start: (inout pid_t) -> Int32) throws -> pid_t {
         lock.lock(); defer { lock.unlock() }
-        guard !stopped else { throw WorkbookError(.run, "interrupted") }
+        guard !stopped else { throw WorkbookError("interrupted") }
         var pid: pid_t = 0
         let status = start(&pid)
         guard status == 0 else { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(status))]) }

@@ -156,7 +156,7 @@ final class CaptureFile {
             return fd
         }
         guard fd >= 0 else {
-            throw WorkbookError(.setup, "cannot create a temporary file in \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))")
+            throw WorkbookError("cannot create a temporary file in \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))")
         }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         descriptor = fd

@@ -25,7 +25,7 @@ public struct ToolResources: Sendable {
         }
         candidates.append(sourceTree)
         guard let found = candidates.first(where: \.isComplete) else {
-            throw WorkbookError(.setup, "the tool's theme and helper sources were not found in "
+            throw WorkbookError("the tool's theme and helper sources were not found in "
                 + candidates.map { $0.theme.deletingLastPathComponent().path }.joined(separator: ", ")
                 + "; reinstall workbook with `make install`, or set WORKBOOK_RESOURCES to the folder holding theme/ and helpers/")
         }

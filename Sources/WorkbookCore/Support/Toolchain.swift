@@ -25,12 +25,12 @@ public struct Toolchain: Sendable {
     public static func locateCompiler() throws -> String {
         if let chosen = ProcessInfo.processInfo.environment["SWIFTC"] {
             guard let found = Subprocess.which(chosen) else {
-                throw WorkbookError(.setup, "SWIFTC=\(chosen) is not an executable compiler; fix it or unset SWIFTC")
+                throw WorkbookError("SWIFTC=\(chosen) is not an executable compiler; fix it or unset SWIFTC")
             }
             return found
         }
         guard let swiftc = Subprocess.which("swiftc") ?? Subprocess.which("/opt/swift/usr/bin/swiftc") else {
-            throw WorkbookError(.setup, "swiftc not found on PATH; install Swift 6 or set SWIFTC to the compiler's path")
+            throw WorkbookError("swiftc not found on PATH; install Swift 6 or set SWIFTC to the compiler's path")
         }
         return swiftc
     }

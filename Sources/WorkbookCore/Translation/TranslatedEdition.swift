@@ -24,7 +24,7 @@ public struct TranslatedEdition: Sendable {
                 let path = "\(translation.chaptersFolder)/\(name)"
                 guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
                       let text = String(data: data, encoding: .utf8) else {
-                    errors.append(WorkbookError(.load, file: path, "cannot read the file as UTF-8 text"))
+                    errors.append(WorkbookError(file: path, "cannot read the file as UTF-8 text"))
                     continue
                 }
                 if name == "index.md" { edition.landing = text; continue }
@@ -34,7 +34,7 @@ public struct TranslatedEdition: Sendable {
                 if sourceNames.contains(chapter.name) {
                     edition.chapters[chapter.name] = chapter
                 } else if let first = chapter.snippets.first {
-                    errors.append(WorkbookError(.check, file: path, line: first.fenceStart,
+                    errors.append(WorkbookError(file: path, line: first.fenceStart,
                         "this page has no source chapter (\(book.config.chaptersFolder)/\(name)), so its snippets could never run; "
                         + "a page that exists only in a translation holds prose only"))
                 } else {

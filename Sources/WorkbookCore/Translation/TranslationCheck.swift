@@ -18,7 +18,7 @@ public enum TranslationCheck {
         var errors: [WorkbookError] = []
         for (original, copy) in zip(source.snippets, translation.snippets) {
             guard block(of: original, in: source, lines: sourceLines) != block(of: copy, in: translation, lines: translatedLines) else { continue }
-            errors.append(WorkbookError(.check, file: translation.path, line: copy.fenceStart,
+            errors.append(WorkbookError(file: translation.path, line: copy.fenceStart,
                 "snippet '\(copy.id)' or its output differs from the source's (\(source.path):\(original.fenceStart)); "
                 + "a translation repeats the source's snippets unchanged: run `workbook fix` to copy them"))
         }
@@ -32,19 +32,19 @@ public enum TranslationCheck {
         var errors: [WorkbookError] = []
         for (copy, original) in zip(translation.values, sourceValues(source: source, translation: translation)) {
             guard let original else {
-                errors.append(WorkbookError(.check, file: translation.path, line: copy.line, column: copy.column,
+                errors.append(WorkbookError(file: translation.path, line: copy.line, column: copy.column,
                     "inline value `\(copy.expression)` is not one of the source's (\(source.path)); a translation repeats the "
                     + "source's values with the same expressions"))
                 continue
             }
             guard original.recorded != copy.recorded else { continue }
-            errors.append(WorkbookError(.check, file: translation.path, line: copy.line, column: copy.column,
+            errors.append(WorkbookError(file: translation.path, line: copy.line, column: copy.column,
                 "inline value `\(copy.expression)` reads '\(copy.recorded)' where the source (\(source.path):\(original.line)) "
                 + "records '\(original.recorded)'; run `workbook fix` to copy it"))
         }
         let repeated = Set(translation.values.map(\.expression))
         for original in source.values where !repeated.contains(original.expression) {
-            errors.append(WorkbookError(.check, file: translation.path, line: translation.values.last?.line ?? 1,
+            errors.append(WorkbookError(file: translation.path, line: translation.values.last?.line ?? 1,
                 "lacks the source's inline value `\(original.expression)` (\(source.path):\(original.line)); a translation "
                 + "repeats each of the source's values in its own sentences"))
         }
@@ -77,7 +77,7 @@ public enum TranslationCheck {
                 + "does not have (a translation carries the source's snippets only; new code goes into the source)")
         }
         if advice.isEmpty { advice.append("make its snippets the source's, in the same order") }
-        return WorkbookError(.check, file: translation.path, line: extra.first?.fenceStart ?? 1,
+        return WorkbookError(file: translation.path, line: extra.first?.fenceStart ?? 1,
             "has \(translation.snippets.count) snippets where its source \(source.path) has \(source.snippets.count); "
             + advice.joined(separator: ", and ") + "; then run `workbook fix`")
     }
@@ -101,13 +101,13 @@ public enum TranslationCheck {
 
         /// Warnings for the build output, at the translation's lines.
         public var warnings: [WorkbookError] {
-            if let mismatch { return [WorkbookError(.check, file: translationPath, line: 1, severity: .warning, mismatch)] }
+            if let mismatch { return [WorkbookError(file: translationPath, line: 1, severity: .warning, mismatch)] }
             return stale.map { pair in
-                WorkbookError(.check, file: translationPath, line: pair.translated.line, severity: .warning,
+                WorkbookError(file: translationPath, line: pair.translated.line, severity: .warning,
                     "section '\(pair.translated.heading)' is stale: its source (\(sourcePath):\(pair.source.line)) changed since it was "
                     + "translated; update the translation, then run `workbook translations --accept \(translationPath)`")
             } + unmarked.map { section in
-                WorkbookError(.check, file: translationPath, line: section.line, severity: .warning,
+                WorkbookError(file: translationPath, line: section.line, severity: .warning,
                     "section '\(section.heading)' has no translated-from mark; when it is translated, run "
                     + "`workbook translations --accept \(translationPath)`")
             }
@@ -168,7 +168,7 @@ public enum TranslationFixer {
         let sourceSections = ProseSection.sections(of: source)
         let translatedSections = ProseSection.sections(of: translation)
         guard sourceSections.count == translatedSections.count else {
-            throw WorkbookError(.check, file: translation.path, line: 1, TranslationCheck.status(source: source, translation: translation).mismatch ?? "sections differ")
+            throw WorkbookError(file: translation.path, line: 1, TranslationCheck.status(source: source, translation: translation).mismatch ?? "sections differ")
         }
         var edits = ChapterEdits()
         for (original, copy) in zip(sourceSections, translatedSections) {

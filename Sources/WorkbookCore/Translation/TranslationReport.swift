@@ -11,31 +11,35 @@ public enum TranslationReport {
     }
 
     public static func run(root: URL, accept: [String] = []) -> Result {
+        // This command runs its own steps (load, parse, fix for `--accept`, check) and says which a problem came from.
         var result = Result(text: "")
         let book: Book
-        var sources: [Chapter] = []
+        let files: [BookLoader.ChapterFile]
         do {
-            book = try Book.open(root: root)
-            let parsed = ChapterParser().parse(try book.loader.load())
-            sources = parsed.chapters
-            result.errors += parsed.errors
+            (book, files) = try WorkbookError.Stage.load.run {
+                let book = try Book.open(root: root)
+                return (book, try book.loader.load())
+            }
         } catch {
-            result.errors.append(error as? WorkbookError ?? WorkbookError(.load, "\(error)"))
+            result.errors += WorkbookError.diagnostics(in: error)
             return result
         }
+        let parsed = ChapterParser().parse(files)
+        let sources = parsed.chapters
+        result.errors += parsed.errors.during(.parse)
         guard !book.config.translations.isEmpty else {
             result.text = "this book has no translations; declare one in book.toml, e.g. [translations.zh-Hans]"
             return result
         }
         var (editions, errors) = TranslatedEdition.load(book: book, sources: sources)
-        result.errors += errors
+        result.errors += errors.during(.parse)
 
         // Accept first, so the report below shows the marks just written.
         for path in accept {
             let normalized = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
             guard let (editionIndex, source, translation) = find(normalized, editions: editions, sources: sources) else {
-                result.errors.append(WorkbookError(.load, file: path, "is not a translated chapter of this book; name a file such as "
-                    + "\(book.config.translations[0].chaptersFolder)/\(sources.first?.name ?? "01-x").md"))
+                result.errors.append(WorkbookError(file: path, "is not a translated chapter of this book; name a file such as "
+                    + "\(book.config.translations[0].chaptersFolder)/\(sources.first?.name ?? "01-x").md").during(.fix))
                 continue
             }
             do {
@@ -47,7 +51,9 @@ public enum TranslationReport {
                 if let reparsed { editions[editionIndex].chapters[source.name] = reparsed }
                 result.accepted.append(translation.path)
             } catch {
-                result.errors.append(error as? WorkbookError ?? WorkbookError(.fix, file: translation.path, "\(error)"))
+                result.errors += WorkbookError.diagnostics(in: error) {
+                    WorkbookError(file: translation.path, "its sections were not marked as translated", underlying: $0)
+                }.during(.fix)
             }
         }
 
@@ -70,7 +76,7 @@ public enum TranslationReport {
                     : status.current == status.sections ? "up to date"
                     : "\(status.stale.count) stale, \(status.unmarked.count) unmarked"
                 lines.append("  \(source.name): \(status.current)/\(status.sections) sections current — \(state)")
-                lines += status.warnings.map { "    \($0.description)" }
+                lines += status.warnings.during(.check).map { "    \($0.description)" }
             }
             let percent = total == 0 ? 100 : Int((Double(current) / Double(total) * 100).rounded(.down))
             lines.append("  total: \(current) of \(total) sections current (\(percent) %), \(stale) stale or unmarked, "

@@ -49,8 +49,8 @@ public enum CIReport {
                 xml += ">\n"
                 if test.skipped { xml += "      <skipped message=\"norun: compiled, never run\"/>\n" }
                 for failure in test.failures {
-                    let first = failure.message.split(separator: "\n").first.map(String.init) ?? failure.message
-                    xml += "      <failure type=\"\(failure.stage.rawValue)\" message=\"\(attribute(first))\">"
+                    let first = failure.text.split(separator: "\n").first.map(String.init) ?? failure.text
+                    xml += "      <failure type=\"\(failure.stage?.rawValue ?? failure.severity.rawValue)\" message=\"\(attribute(first))\">"
                         + text(failure.description) + "</failure>\n"
                 }
                 xml += "    </testcase>\n"
@@ -68,9 +68,9 @@ public enum CIReport {
             if let file = diagnostic.file { properties.append("file=" + property(file)) }
             if let line = diagnostic.line { properties.append("line=\(line)") }
             if let column = diagnostic.column { properties.append("col=\(column)") }
-            properties.append("title=" + property("workbook [\(diagnostic.stage.rawValue)]"))
+            properties.append("title=" + property("workbook" + (diagnostic.stage.map { " [\($0.rawValue)]" } ?? "")))
             return "::\(diagnostic.severity == .error ? "error" : "warning") \(properties.joined(separator: ","))::"
-                + data(WorkbookError.printable(diagnostic.message))
+                + data(WorkbookError.printable(diagnostic.text))
         }
     }
 

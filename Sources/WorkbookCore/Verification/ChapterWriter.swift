@@ -17,19 +17,19 @@ enum ChapterWriter {
         // Never write a chapter the tool itself would then reject (and could not repair).
         let (_, problems) = ChapterParser().parse(path: path, text: fixed)
         if let problem = problems.first {
-            throw WorkbookError(.fix, file: path, line: problem.line, "not written: with the fresh outputs the chapter would not parse (\(problem.message))")
+            throw WorkbookError(file: path, line: problem.line, "not written: with the fresh outputs the chapter would not parse (\(problem.message))")
         }
         let target = url.resolvingSymlinksInPath()
         var info = stat()
-        guard stat(target.path, &info) == 0 else { throw WorkbookError(.fix, file: path, "cannot read the chapter any more: \(String(cString: strerror(errno)))") }
+        guard stat(target.path, &info) == 0 else { throw WorkbookError(file: path, "cannot read the chapter any more: \(String(cString: strerror(errno)))") }
         // access(2) says yes to root whatever the mode; the mode is the author's intent.
         guard info.st_mode & S_IWUSR != 0, access(target.path, W_OK) == 0 else {
-            throw WorkbookError(.fix, file: path, "is read-only; its fresh outputs were not written (make it writable to fix it)")
+            throw WorkbookError(file: path, "is read-only; its fresh outputs were not written (make it writable to fix it)")
         }
         let current = try Data(contentsOf: target)
         let hasMark = current.starts(with: byteOrderMark)
         guard current == Data(original.utf8) || (hasMark && current.dropFirst(3) == Data(original.utf8)) else {
-            throw WorkbookError(.fix, file: path, "changed while workbook ran its snippets; its fresh outputs were not written, "
+            throw WorkbookError(file: path, "changed while workbook ran its snippets; its fresh outputs were not written, "
                 + "so your edit is kept. Run `workbook fix` again")
         }
         var bytes = Data(fixed.utf8)
@@ -45,13 +45,13 @@ enum ChapterWriter {
     /// on the old one).
     static func writeInPlace(_ bytes: Data, to url: URL, path: String) throws {
         let descriptor = open(url.path, O_WRONLY | O_TRUNC)
-        guard descriptor >= 0 else { throw WorkbookError(.fix, file: path, "cannot write: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw WorkbookError(file: path, "cannot write: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         try bytes.withUnsafeBytes { buffer in
             var written = 0
             while written < buffer.count {
                 let count = Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                guard count > 0 else { throw WorkbookError(.fix, file: path, "writing failed: \(String(cString: strerror(errno)))") }
+                guard count > 0 else { throw WorkbookError(file: path, "writing failed: \(String(cString: strerror(errno)))") }
                 written += count
             }
         }

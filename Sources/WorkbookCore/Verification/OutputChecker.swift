@@ -11,24 +11,24 @@ public enum OutputChecker {
             if !snippet.showsOutput || output.isEmpty {
                 if let region {
                     let why = snippet.showsOutput ? "printed nothing" : "is '\(snippet.options.contains(.norun) ? "norun" : "noout")'"
-                    errors.append(WorkbookError(.check, file: chapter.path, line: region.startMarker,
+                    errors.append(WorkbookError(file: chapter.path, line: region.startMarker,
                         "snippet '\(snippet.id)' \(why) but has an output region; run `workbook fix` to remove it"))
                 }
                 continue
             }
             guard snippet.hasExplicitID else {
-                errors.append(WorkbookError(.check, file: chapter.path, line: snippet.fenceStart,
+                errors.append(WorkbookError(file: chapter.path, line: snippet.fenceStart,
                     "this snippet prints output but has no id; give it one (```swift {#some-id}) so its output can be recorded"))
                 continue
             }
             guard let region else {
-                errors.append(WorkbookError(.check, file: chapter.path, line: snippet.fenceEnd,
+                errors.append(WorkbookError(file: chapter.path, line: snippet.fenceEnd,
                     "snippet '\(snippet.id)' printed output that the chapter does not record; run `workbook fix` to add it"))
                 continue
             }
             let recorded = Self.recorded(region, prefix: prefix)
             if recorded != fresh {
-                errors.append(WorkbookError(.check, file: chapter.path, line: region.startMarker,
+                errors.append(WorkbookError(file: chapter.path, line: region.startMarker,
                     "output of snippet '\(snippet.id)' changed; run `workbook fix` to accept it\n"
                     + LineDiff.unified(old: recorded, new: fresh, oldName: "recorded", newName: "computed")))
             }
@@ -53,12 +53,12 @@ public enum OutputChecker {
         zip(chapter.values, chapter.freshValues(outputs)).compactMap { value, fresh in
             guard let fresh else { return nil }
             guard InlineValueScanner.canRecord(fresh) else {
-                return WorkbookError(.check, file: chapter.path, line: value.line, column: value.column,
+                return WorkbookError(file: chapter.path, line: value.line, column: value.column,
                     "inline value `\(value.expression)` computed '\(fresh.prefix(80))', which holds a line break or an HTML comment; "
                     + "an inline value is plain text on one line of a sentence")
             }
             guard value.recorded != fresh else { return nil }
-            return WorkbookError(.check, file: chapter.path, line: value.line, column: value.column,
+            return WorkbookError(file: chapter.path, line: value.line, column: value.column,
                 "inline value `\(value.expression)` is recorded as '\(value.recorded)' but computes '\(fresh)'; run `workbook fix` to accept it")
         }
     }
