@@ -51,7 +51,7 @@ struct FixStage: BuildStage {
             let (fixedSource, errors) = ChapterParser().parse(path: source.path, text: sourceText)
             guard let fixedSource, errors.isEmpty else { report.errors += errors; return }
             let fixed = try TranslationFixer.fixedText(source: fixedSource, translation: translation, outputs: outputs, strings: strings,
-                                                       order: order)
+                                                       order: order, before: source)
             guard fixed != translation.text else { return }
             try ChapterWriter.write(fixed, replacing: translation.text, at: root.appendingPathComponent(translation.path), path: translation.path)
             report.fixedFiles.append(translation.path)

@@ -1,12 +1,16 @@
 /// A chapter cut into sections at its `#` and `##` headings, each with a hash of its prose: the text a
 /// translator translates. Snippets and output regions are left out of the hash (the tool copies those into the
-/// translation itself), and so are blank lines and the `translated-from` marker, so only a real change of the
-/// source's words makes its translation stale.
+/// translation itself), and so are blank lines, the `translated-from` marker and the text `fix` writes into prose
+/// (values, chapter and figure numbers), so only a real change of the source's words makes its translation stale.
 public struct ProseSection: Sendable, Equatable {
     /// The heading's text (empty for text before the first heading) and its 1-based line.
     public var heading: String
     public var line: Int
     public var proseHash: String
+    /// The hash as workbook made it before figure and table references' texts were left out (they counted): a
+    /// mark that holds it still says the section is current, and `fix` rewrites it to `proseHash`. The two are
+    /// the same for a section without such a reference.
+    public var earlierProseHash: String
     /// From `<!-- translated-from: HASH -->` inside the section: the source prose this translation matches.
     public var translatedFrom: String?
     public var markerLine: Int?
@@ -15,17 +19,26 @@ public struct ProseSection: Sendable, Equatable {
 
     public static func marker(_ hash: String) -> String { "\(markerPrefix)\(hash) -->" }
 
-    /// The line without what `fix` writes into prose: inline values' texts, chapter references' numbers.
-    static func withoutComputedText(_ line: String) -> String {
-        var text = line.contains(InlineValueScanner.opening) ? InlineValueScanner.withoutValues(line) : line
-        if text.contains(".md") {
-            var bytes = Array(text.utf8)
-            for reference in ChapterReferenceScanner.references(lines: [text], skipped: []).reversed() {
-                bytes.replaceSubrange(reference.start..<reference.end, with: Array("#".utf8))
-            }
-            text = String(decoding: bytes, as: UTF8.self)
-        }
-        return text
+    /// The line without inline values' texts and chapter references' numbers: what the earlier hash left out.
+    static func withoutValuesAndChapterNumbers(_ line: String) -> String {
+        let text = line.contains(InlineValueScanner.opening) ? InlineValueScanner.withoutValues(line) : line
+        guard text.contains(".md") else { return text }
+        return replacing(ChapterReferenceScanner.references(lines: [text], skipped: []).map { $0.start..<$0.end }, in: text, with: "#")
+    }
+
+    /// The line without the texts of links to figures and tables: `[Figure 3](#fig-x)` reads as `[](#fig-x)`, as
+    /// the author may first write it.
+    static func withoutFigureReferenceTexts(_ text: String) -> String {
+        guard text.contains("](#") else { return text }
+        return replacing(CrossReferenceScanner.references(lines: [text], skipped: [], codeSpans: []).map { $0.start..<$0.end }, in: text, with: "")
+    }
+
+    /// `text` with each of the UTF-8 ranges (in order, not overlapping) replaced.
+    static func replacing(_ ranges: [Range<Int>], in text: String, with replacement: String) -> String {
+        guard !ranges.isEmpty else { return text }
+        var bytes = Array(text.utf8)
+        for range in ranges.reversed() { bytes.replaceSubrange(range, with: Array(replacement.utf8)) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func sections(of chapter: Chapter) -> [ProseSection] {
@@ -43,7 +56,7 @@ public struct ProseSection: Sendable, Equatable {
         }
         return starts.enumerated().map { index, start in
             let end = index + 1 < starts.count ? starts[index + 1].1 - 1 : lines.count
-            var hash = ContentHash()
+            var hash = ContentHash(), earlierHash = ContentHash()
             var marker: (String, Int)?
             for number in start.1...max(start.1, end) where number <= lines.count && !owned.contains(number) {
                 let line = lines[number - 1].trimmingCharacters(in: .whitespaces)
@@ -52,12 +65,15 @@ public struct ProseSection: Sendable, Equatable {
                     marker = (hashText, number)
                     continue
                 }
-                // A value's text and a chapter reference's number are the tool's to update: only the words around
-                // them make a section stale.
-                if !line.isEmpty { hash.update(Self.withoutComputedText(line)) }
+                // A value's text and a reference's number are the tool's to update: only the words around them make
+                // a section stale.
+                guard !line.isEmpty else { continue }
+                let earlier = Self.withoutValuesAndChapterNumbers(line)
+                earlierHash.update(earlier)
+                hash.update(Self.withoutFigureReferenceTexts(earlier))
             }
             return ProseSection(heading: start.0, line: start.1, proseHash: String(hash.hex.prefix(12)),
-                                translatedFrom: marker?.0, markerLine: marker?.1)
+                                earlierProseHash: String(earlierHash.hex.prefix(12)), translatedFrom: marker?.0, markerLine: marker?.1)
         }
     }
 }

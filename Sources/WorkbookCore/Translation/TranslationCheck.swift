@@ -125,7 +125,8 @@ public enum TranslationCheck {
         }
         for (original, copy) in zip(sourceSections, translatedSections) {
             switch copy.translatedFrom {
-            case original.proseHash?: status.current += 1
+            // A mark written before figure references' texts left the hash still holds (until `fix` rewrites it).
+            case original.proseHash?, original.earlierProseHash?: status.current += 1
             case nil: status.unmarked.append(copy)
             default: status.stale.append((copy, original))
             }
@@ -137,14 +138,15 @@ public enum TranslationCheck {
 /// `workbook fix` and `workbook translations --accept` on a translated chapter.
 public enum TranslationFixer {
     /// The translation with every snippet block (fence through output region) replaced by the source's, each of its
-    /// inline values given the source's text, and each cross-reference the number its target has (in the
-    /// translation's words).
+    /// inline values given the source's text, each cross-reference the number its target has (in the translation's
+    /// words), and each earlier mark renewed (`renewEarlierMarks`; `before` is the source before this fix).
     public static func fixedText(source: Chapter, translation: Chapter, outputs: [SnippetOutput]? = nil,
-                                 strings: UIStrings = .english, order: [String] = []) throws -> String {
+                                 strings: UIStrings = .english, order: [String] = [], before: Chapter? = nil) throws -> String {
         guard source.snippets.count == translation.snippets.count else {
             throw TranslationCheck.structureError(source: source, translation: translation)
         }
         var edits = ChapterEdits()
+        renewEarlierMarks(source: source, before: before ?? source, translation: translation, to: &edits)
         OutputFixer.addValues(valueTexts(source: source, translation: translation), of: translation, to: &edits)
         if let outputs { OutputFixer.addReferences(translation.referenceTexts(outputs, strings: strings), of: translation, to: &edits) }
         OutputFixer.addChapterNumbers(of: translation, order: order, to: &edits)
@@ -154,6 +156,21 @@ public enum TranslationFixer {
             edits.replace(lines: copy.fenceStart...end, with: Array(TranslationCheck.block(of: original, in: source, lines: sourceLines)))
         }
         return edits.applied(to: translation.text, crlf: translation.usesCRLF)
+    }
+
+    /// A mark that holds its section's earlier hash (`ProseSection.earlierProseHash`) says what one with today's
+    /// hash says; rewritten, it stays true when the source's figures are renumbered later — and when this very
+    /// fix renumbers them, which is why the earlier hash is also taken from the source as it was `before` the fix.
+    /// Only a section whose prose the fix left as it was is renewed.
+    static func renewEarlierMarks(source: Chapter, before: Chapter, translation: Chapter, to edits: inout ChapterEdits) {
+        let now = ProseSection.sections(of: source), then = ProseSection.sections(of: before)
+        let translated = ProseSection.sections(of: translation)
+        guard now.count == translated.count, then.count == translated.count else { return }
+        for ((section, earlier), copy) in zip(zip(now, then), translated) {
+            guard let mark = copy.translatedFrom, let line = copy.markerLine, mark != section.proseHash,
+                  earlier.proseHash == section.proseHash, mark == earlier.earlierProseHash || mark == section.earlierProseHash else { continue }
+            edits.replace(lines: line...line, with: [ProseSection.marker(section.proseHash)])
+        }
     }
 
     /// The source's recorded text for each of the translation's values (nil for an expression the source does not
