@@ -10,7 +10,8 @@ import Foundation
 /// (a chapter that failed) let the build go on as far as `runsAfterErrors` allows, so that every chapter's
 /// failure is reported at once but a failing book never reaches the site.
 protocol BuildStage: Sendable {
-    /// What the runner prints (`[4/8] run`) and what tags the errors thrown from the stage.
+    /// What the runner prints (`[4/8] run`) and what it tags every problem out of the stage with (thrown, or added
+    /// to the report): the code that finds a problem does not name a stage.
     var name: WorkbookError.Stage { get }
     /// Whether the stage runs on a book that already has errors.
     var runsAfterErrors: Bool { get }
