@@ -93,6 +93,18 @@ import Testing
         #expect(named.errors.map(\.description) == ["error: [parse] no chapter named 03-none; chapters are 01-p"])
     }
 
+    /// Preview shows drift as a warning by its severity; the printed "warning:" comes from it, never from text.
+    @Test func previewDriftIsAWarningBySeverity() throws {
+        let text = "# T\n\n```swift {#a}\nprint(2)\n```\n<!-- output: a -->\n```text\n1\n```\n<!-- end output -->\n"
+        let book = try TestBook(["01-t.md": text])
+        defer { book.remove() }
+        let preview = book.run(.preview)
+        #expect(preview.errors.isEmpty && preview.warnings.map(\.severity) == [.warning], "\(preview.errors) \(preview.warnings)")
+        #expect(preview.warnings.first?.description.hasPrefix("Chapters/01-t.md:6: warning: [check] output of snippet 'a' changed") == true)
+        let check = book.run(.check)
+        #expect(check.errors.map(\.description) == preview.warnings.map { var error = $0; error.severity = .error; return error.description })
+    }
+
     @Test func ciReportsShowTheStageAndTheUnderlyingError() {
         var report = BuildReport()
         report.errors = [WorkbookError(file: "Chapters/01-a.md", line: 3, "cannot write", underlying: POSIXError(.EACCES)).during(.fix)]
