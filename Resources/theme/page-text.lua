@@ -5,7 +5,8 @@
 -- The Markdown reader. Not pandoc 2.17's `autolink_bare_uris`: after a link to an http(s) address followed by
 -- full-width punctuation (`[x](https://a.org)）`, common in Chinese), it left the rest of the paragraph's `$…$` and
 -- `*…*` unparsed, and pages showed raw TeX. Bare addresses become links below instead (`bare_links`).
-local reader = 'gfm-autolink_bare_uris+tex_math_dollars+attributes'
+-- Fenced divs and bracketed spans carry the weave's typed blocks (page-blocks.lua).
+local reader = 'gfm-autolink_bare_uris+tex_math_dollars+attributes+fenced_divs+bracketed_spans'
 
 -- A bare http(s) address in text becomes a link, as GitHub shows it; trailing punctuation (ASCII or full-width)
 -- and an unbalanced closing parenthesis stay text.

@@ -1,10 +1,11 @@
 -- workbook's EPUB renderer: one edition's woven pages as ONE pandoc document, which pandoc writes as EPUB 3.
 --
 -- Run as a filter over an empty document:
---   pandoc -f markdown -t epub3 --lua-filter render-epub.lua -M workbook-pages=LIST -M workbook-text=page-text.lua --toc --mathml
---          --epub-chapter-level=1 -M title=… -M lang=… -o book.epub /dev/null
+--   pandoc -f markdown -t epub3 --lua-filter render-epub.lua -M workbook-pages=LIST -M workbook-text=page-text.lua
+--          -M workbook-blocks=page-blocks.lua --toc --mathml --epub-chapter-level=1 -M title=… -M lang=… -o book.epub /dev/null
 -- LIST holds, per page, two records ("<byte count>\n<bytes>"): the page's name (`04-rotation`) and its woven
--- Markdown, the same Markdown the HTML site renders (render-pages.lua reads it with the same reader).
+-- Markdown, the same Markdown the HTML site renders (render-pages.lua reads it with the same reader and the same
+-- typed blocks, page-blocks.lua; this file gives them the EPUB's markup).
 --
 -- In a site each page is a file of its own; in the EPUB they are one document that pandoc splits at each h1. So
 -- every anchor is made unique by its page's name (`fig-decay` of 09-long-range-decay becomes
@@ -39,15 +40,25 @@ local function retarget(target, page)
   return nil
 end
 
--- Raw HTML the weave wrote (figures, tables' captions, notes): its ids and its links to them, made the page's.
-local function raw_html(text, page)
-  text = text:gsub('(%sid=")', '%1' .. page .. '--')
-  text = text:gsub('(%saria%-labelledby=")([^"]*)"', function(attribute, ids)
-    return attribute .. ids:gsub('(%S+)', page .. '--%1') .. '"'
-  end)
-  text = text:gsub('(%shref=")#', '%1#' .. page .. '--')
-  return text
-end
+-- The EPUB's markup for the weave's typed blocks (page-blocks.lua), given after the page's anchors and links are
+-- made the page's: a figure is its SVG inline (epub.css colours it, as the site's CSS does) with its caption in a
+-- figure element, inside the figure's div (which holds its anchor, so pandoc finds the chapter file of a link
+-- to it), and its text version a plain code block under a line that names it. Outputs, table captions and notes
+-- stay divs, which pandoc writes as they are.
+local epub_markup = {
+  figure = function(figure, div)
+    local caption = pandoc.List({pandoc.RawInline('html', '<figcaption>')})
+    caption:extend(figure.caption)
+    caption:insert(pandoc.RawInline('html', '</figcaption>'))
+    div.content = {
+      pandoc.RawBlock('html', '<figure class="chart">\n' .. figure.svg),
+      pandoc.Plain(caption),
+      pandoc.RawBlock('html', '</figure>'),
+      pandoc.Div({pandoc.Para(figure.text_version.name), figure.text_version.code}, pandoc.Attr('', {'text-version'})),
+    }
+    return div
+  end,
+}
 
 local function page_filter(page)
   local first_heading = true
@@ -78,14 +89,6 @@ local function page_filter(page)
       if target then link.target = target end
       return link
     end,
-    RawBlock = function(raw)
-      if raw.format == 'html' then raw.text = raw_html(raw.text, page) end
-      return raw
-    end,
-    RawInline = function(raw)
-      if raw.format == 'html' then raw.text = raw_html(raw.text, page) end
-      return raw
-    end,
   }
 end
 
@@ -93,15 +96,18 @@ function Pandoc(doc)
   local list = records(pandoc.utils.stringify(doc.meta['workbook-pages']))
   -- Read as the site reads pages, with the same prose rules (page-text.lua).
   local text = dofile(pandoc.utils.stringify(doc.meta['workbook-text']))
+  local typed_blocks = dofile(pandoc.utils.stringify(doc.meta['workbook-blocks']))  -- the weave's typed blocks
+  local typed, reader = typed_blocks.filter(epub_markup), typed_blocks.reader(text.reader)
   local blocks = pandoc.List()
   for index = 1, #list, 2 do
     local page, markdown = list[index], list[index + 1]
-    local ok, read = pcall(pandoc.read, markdown, text.reader)
+    local ok, read = pcall(pandoc.read, markdown, reader)
     if not ok then error('workbook-page ' .. page .. ': ' .. tostring(read)) end
     local prose = pandoc.walk_block(pandoc.Div(read.blocks), text.filter)
-    blocks:extend(pandoc.walk_block(prose, page_filter(page)).content)
+    blocks:extend(pandoc.walk_block(pandoc.walk_block(prose, page_filter(page)), typed).content)
   end
   doc.meta['workbook-pages'] = nil
   doc.meta['workbook-text'] = nil
+  doc.meta['workbook-blocks'] = nil
   return pandoc.Pandoc(blocks, doc.meta)
 end

@@ -2,14 +2,62 @@
 --
 -- Run as a filter over an empty document:
 --   pandoc -f markdown -t html5 --lua-filter render-pages.lua -M workbook-pages=LIST -M workbook-links=FILTER
---          -M workbook-text=page-text.lua /dev/null
+--          -M workbook-text=page-text.lua -M workbook-blocks=page-blocks.lua /dev/null
 -- Records in and out are "<byte count>\n<bytes>". LIST holds, per page, three records: the label of its table of
 -- contents ("On this page", in the page's language), its Markdown, and its edition's glossary terms. stdout gets, per page: its HTML body; the
 -- number of its search sections N; then N times three records: anchor, heading, plain text.
 --
--- What pandoc does here and workbook does not: read the Markdown, rewrite chapter links (FILTER, Link nodes
--- only), put the table of contents (sections h2 and h3) right after the page's h1, write HTML5 with MathML, and
--- cut the page into the sections the offline search indexes.
+-- What pandoc does here and workbook does not: read the Markdown, give the weave's typed blocks (figures, outputs,
+-- captions, notes: page-blocks.lua) the site's HTML, rewrite chapter links (FILTER, Link nodes only), put the
+-- table of contents (sections h2 and h3) right after the page's h1, write HTML5 with MathML, and cut the page
+-- into the sections the offline search indexes.
+
+-- A caption or a note is written on one line, as the weave gave it.
+local inline_options = {html_math_method = 'mathml', wrap_text = 'wrap-none'}
+
+-- Text for an HTML element or a quoted attribute.
+local function escaped(text)
+  return (text:gsub('&', '&amp;'):gsub('"', '&quot;'):gsub('<', '&lt;'):gsub('>', '&gt;'))
+end
+
+-- Inlines as one line of HTML.
+local function inline_html(inlines)
+  return (pandoc.write(pandoc.Pandoc({pandoc.Plain(inlines)}), 'html5', inline_options):gsub('\n$', ''))
+end
+
+-- The site's markup for the weave's typed blocks (page-blocks.lua reads them): what the theme's CSS and script,
+-- the print edition and the browser tests know. Figures, captions and notes become raw HTML before the prose
+-- rules, the glossary and search see the page: their words are the weave's, not prose, and search leaves them
+-- out (the SVG source above all). Outputs, the chapter list and the whole-book links stay divs.
+local site_markup = {
+  figure = function(figure)
+    return {
+      pandoc.RawBlock('html', '<figure class="chart" id="' .. escaped(figure.id) .. '">\n' .. figure.svg
+        .. '\n<figcaption>' .. inline_html(figure.caption) .. '</figcaption>\n</figure>'),
+      -- The chart as text, one click away.
+      pandoc.RawBlock('html', '<details class="ascii">\n<summary>' .. inline_html(figure.text_version.name) .. '</summary>'),
+      figure.text_version.code,
+      pandoc.RawBlock('html', '</details>'),
+    }
+  end,
+  ['table-caption'] = function(caption)
+    return pandoc.RawBlock('html', '<p class="table-caption" id="' .. escaped(caption.id) .. '">' .. inline_html(caption.caption) .. '</p>')
+  end,
+  ['unrecorded-note'] = function(note)
+    return pandoc.RawBlock('html', '<p class="unrecorded-note">' .. inline_html(note.text) .. '</p>')
+  end,
+  ['untranslated-note'] = function(note)
+    return pandoc.RawBlock('html', '<div class="untranslated-note">' .. inline_html(note.text) .. '</div>')
+  end,
+  ['unrecorded-value'] = function(value)
+    local marked = pandoc.List({pandoc.RawInline('html', '<mark class="unrecorded-value" title="' .. escaped(value.title) .. '">')})
+    marked:extend(value.content)
+    marked:insert(pandoc.RawInline('html', '</mark>'))
+    return marked
+  end,
+  -- Its links already point into its chapter; the summary is the list item's second paragraph.
+  ['chapter-summary'] = function(summary) return summary.content end,
+}
 
 local function record(text)
   io.stdout:write(#text, '\n', text)
@@ -43,8 +91,7 @@ end
 local function with_toc(blocks, label)
   local toc = table_of_contents(blocks)
   if not toc then return blocks end
-  local escaped = label:gsub('&', '&amp;'):gsub('"', '&quot;'):gsub('<', '&lt;')
-  local nav = {pandoc.RawBlock('html', '<nav class="toc" aria-label="' .. escaped .. '">'), toc, pandoc.RawBlock('html', '</nav>')}
+  local nav = {pandoc.RawBlock('html', '<nav class="toc" aria-label="' .. escaped(label) .. '">'), toc, pandoc.RawBlock('html', '</nav>')}
   local out, placed = {}, false
   for _, block in ipairs(blocks) do
     table.insert(out, block)
@@ -183,9 +230,10 @@ end
 
 function Pandoc(doc)
   local function path(key) return pandoc.utils.stringify(doc.meta[key]) end
-  local options = {html_math_method = 'mathml'}
   dofile(path('workbook-links'))  -- defines Link(link)
   local text = dofile(path('workbook-text'))  -- how pages are read and their prose made (page-text.lua)
+  local typed_blocks = dofile(path('workbook-blocks'))  -- the weave's typed blocks (page-blocks.lua)
+  local typed, reader = typed_blocks.filter(site_markup), typed_blocks.reader(text.reader)
   local links = {Link = Link}
   local input = assert(io.open(path('workbook-pages'), 'rb'))
   local index = 0
@@ -198,11 +246,12 @@ function Pandoc(doc)
     local markdown = input:read(tonumber(input:read('l'))) or ''
     local terms = glossary_terms(input:read(tonumber(input:read('l'))) or '')
     local ok, result = pcall(function()
-      local page = pandoc.read(markdown, text.reader)
-      local blocks = pandoc.walk_block(pandoc.walk_block(pandoc.walk_block(pandoc.Div(page.blocks), text.filter), links), unhighlighted)
+      local page = pandoc.read(markdown, reader)
+      local blocks = pandoc.walk_block(pandoc.Div(page.blocks), typed)
+      blocks = pandoc.walk_block(pandoc.walk_block(pandoc.walk_block(blocks, text.filter), links), unhighlighted)
       if #terms > 0 then blocks = pandoc.walk_block(blocks, glossary_links(terms)) end
       blocks = blocks.content
-      local html = pandoc.write(pandoc.Pandoc(with_toc(blocks, label)), 'html5', options)
+      local html = pandoc.write(pandoc.Pandoc(with_toc(blocks, label)), 'html5', {html_math_method = 'mathml'})
       return {html = html, sections = sections(blocks)}
     end)
     if not ok then

@@ -33,13 +33,16 @@ import Testing
         #expect(try JSONDecoder().decode([SnippetOutput].self, from: JSONEncoder().encode(outputs)) == outputs)
     }
 
-    /// A figure reaches pandoc as one HTML block (no blank line inside, so Markdown does not cut it), its SVG drawn
-    /// from the chart with the page's word for "figure".
-    @Test func weaverWritesTheFigureAsOneHTMLBlock() {
-        let lines = Weaver.figure(Self.chart, label: "fig-decay", number: 2, word: "图")
-        #expect(lines.first == "<figure class=\"chart\" id=\"fig-decay\">" && lines.last == "</figure>")
-        #expect(!lines.contains { $0.trimmingCharacters(in: .whitespaces).isEmpty })
-        #expect(lines[1].hasPrefix("<svg") && lines[1].contains("<title id=\"fig-decay-title\">图 2: a &quot;title&quot;</title>"))
+    /// A figure reaches the renderers as a typed block: its label and number as attributes, the SVG drawn with the
+    /// page's word for "figure" as a code block, the caption (its title escaped, so `"` or `*` is text), the text
+    /// version; the fences nest, the outer one longest.
+    @Test func weaverWritesTheFigureAsATypedBlock() {
+        let lines = Weaver.figure(Self.chart, ascii: "a\nb", label: "fig-decay", number: 2, strings: .chinese)
+        #expect(lines.first == ":::: {#fig-decay .figure number=\"2\"}" && lines.last == "::::")
+        #expect(lines[2] == "```svg" && lines[3].hasPrefix("<svg") && lines[3].contains("<title id=\"fig-decay-title\">图 2: a &quot;title&quot;</title>"))
+        #expect(lines.contains("[图 2.](#fig-decay) a \\\"title\\\""))
+        let textVersion = Array(lines.drop { $0 != "::: {.text-version}" })
+        #expect(textVersion == ["::: {.text-version}", "", "文字版：图 2", "", "```text", "a", "b", "```", "", ":::", "", "::::"])
     }
 
     /// The SVG's numbers are written without Foundation's formatter (it was most of a warm rebuild).
@@ -66,7 +69,7 @@ import Testing
         let (parsed, errors) = ChapterParser().parse(path: "Chapters/x.md", text: text)
         let chapter = try #require(parsed, "\(errors)")
         let woven = Weaver.markdown(for: chapter, outputs: [SnippetOutput(segments: [.text("1")]), SnippetOutput()])
-        #expect(woven == "# T\n\n<div class=\"output\">\n\n```text\n1\n```\n\n</div>\n\n```swift\nlet z = 0\n```\nend")
+        #expect(woven == "# T\n\n::: {.output}\n\n```text\n1\n```\n\n:::\n\n```swift\nlet z = 0\n```\nend")
     }
 
     @Test func tableMarkdownAndFormatting() {

@@ -38,6 +38,7 @@ import Testing
         for jobs in [1, 2] {
             let result = try PandocPages(pandoc: pandoc, renderer: Self.theme.appendingPathComponent(SiteRenderer.pageRenderer),
                                          linkFilter: failing, textRules: Self.theme.appendingPathComponent(SiteRenderer.textRules),
+                                         typedBlocks: Self.theme.appendingPathComponent(SiteRenderer.typedBlocks),
                                          scratch: folder, jobs: jobs).render(sources + sources)
             guard case .failure(.pages(let failed)) = result else { Issue.record("expected failing pages, got \(result)"); continue }
             #expect(failed.map(\.index) == [0, 2, 4, 6], "jobs \(jobs)")
@@ -53,7 +54,8 @@ import Testing
         func renderer(jobs: Int) -> PandocPages {
             PandocPages(pandoc: pandoc, renderer: Self.theme.appendingPathComponent(SiteRenderer.pageRenderer),
                         linkFilter: Self.theme.appendingPathComponent(SiteRenderer.linkFilter),
-                        textRules: Self.theme.appendingPathComponent(SiteRenderer.textRules), scratch: folder, jobs: jobs)
+                        textRules: Self.theme.appendingPathComponent(SiteRenderer.textRules),
+                        typedBlocks: Self.theme.appendingPathComponent(SiteRenderer.typedBlocks), scratch: folder, jobs: jobs)
         }
         let sources = (Self.pages + Self.pages).map { PageSource(markdown: $0, tocLabel: "On this page") }
         let one = try renderer(jobs: 1).render(sources).get()

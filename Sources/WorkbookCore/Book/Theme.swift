@@ -1,8 +1,9 @@
 import Foundation
 
 /// The files that make and dress a page: `render-pages.lua` (pandoc's page renderer: HTML, table of contents,
-/// search sections), `page-text.lua` (how a page's Markdown is read, and its prose rules), `chapter-links.lua`
-/// (`.md` links → `.html`), `render-epub.lua` (an edition as one EPUB), `page.html` (the page template, `{{slot}}`s)
+/// search sections), `page-text.lua` (how a page's Markdown is read, and its prose rules), `page-blocks.lua` (the
+/// weave's typed blocks, read for both renderers), `chapter-links.lua` (`.md` links → `.html`), `render-epub.lua`
+/// (an edition as one EPUB), `page.html` (the page template, `{{slot}}`s)
 /// and `assets/` (CSS, scripts). A book's theme folder overrides the built-in theme
 /// file by file, as mdBook's `theme/` does: an author changes `assets/style.css` without copying the rest.
 public struct Theme: Sendable {

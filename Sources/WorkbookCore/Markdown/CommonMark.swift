@@ -38,6 +38,15 @@ public struct MarkdownBlocks: Sendable, Equatable {
         public var literal: String
     }
 
+    /// Raw HTML inside a paragraph or heading (`<mark>`, `<!-- … -->`), with the first line of the block that holds
+    /// it: a woven page has none (the weave writes no HTML).
+    public var htmlInlines: [HTMLInline] = []
+
+    public struct HTMLInline: Sendable, Equatable {
+        public var line: Int
+        public var literal: String
+    }
+
     /// Parses GFM (tables, strikethrough, autolinks, task lists).
     public static func parse(_ text: String) -> MarkdownBlocks {
         CommonMark.registerExtensions()
@@ -87,11 +96,11 @@ public struct MarkdownBlocks: Sendable, Equatable {
                     blocks.paragraphs.append(start...max(start, end))
                 }
             case "code":
-                // Inline nodes carry no reliable line of their own; the enclosing block's first line names the place.
-                var block = cmark_node_parent(node)
-                while let current = block, cmark_node_get_start_line(current) == 0 { block = cmark_node_parent(current) }
-                blocks.codeSpans.append(CodeSpan(line: block.map { Int(cmark_node_get_start_line($0)) } ?? start,
+                blocks.codeSpans.append(CodeSpan(line: CommonMark.blockLine(of: node) ?? start,
                                                   literal: CommonMark.string(cmark_node_get_literal(node))))
+            case "html_inline":
+                blocks.htmlInlines.append(HTMLInline(line: CommonMark.blockLine(of: node) ?? start,
+                                                      literal: CommonMark.string(cmark_node_get_literal(node))))
             default: break
             }
         }
@@ -107,6 +116,13 @@ private enum CommonMark {
 
     static func string(_ pointer: UnsafePointer<CChar>?) -> String {
         pointer.map { String(cString: $0) } ?? ""
+    }
+
+    /// The first line of the block holding an inline node: inline nodes carry no reliable line of their own.
+    static func blockLine(of node: OpaquePointer) -> Int? {
+        var block = cmark_node_parent(node)
+        while let current = block, cmark_node_get_start_line(current) == 0 { block = cmark_node_parent(current) }
+        return block.map { Int(cmark_node_get_start_line($0)) }
     }
 
     /// The concatenated text and code of a node's inline descendants.

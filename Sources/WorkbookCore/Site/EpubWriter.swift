@@ -1,14 +1,16 @@
 import Foundation
 
 /// The second renderer of the woven pages, beside the HTML site: an EPUB 3 of each edition, written by pandoc
-/// from the same Markdown the site renders (the theme's `render-epub.lua` joins the pages into one document and
-/// keeps their anchors and links apart), with MathML, the SVG figures, a table of contents and the edition's
-/// language.
+/// from the same format-neutral Markdown the site renders (the theme's `render-epub.lua` joins the pages into one
+/// document, keeps their anchors and links apart and gives the weave's typed blocks the EPUB's markup), with
+/// MathML, the SVG figures, a table of contents and the edition's language.
 struct EpubWriter {
     var pandoc: String
     var renderer: URL
     /// The reader and prose rules the site uses too (`page-text.lua`).
     var textRules: URL
+    /// The reader of the weave's typed blocks the site uses too (`page-blocks.lua`).
+    var typedBlocks: URL
     /// The EPUB's own stylesheet (`epub.css`): the site's rules for the same markup, for e-readers.
     var stylesheet: URL
     /// Where the page list is written, and finished EPUBs are kept by content: a build whose pages did not
@@ -26,6 +28,7 @@ struct EpubWriter {
         hash.update(edition.language)
         hash.update((try? String(contentsOf: renderer, encoding: .utf8)) ?? "")
         hash.update((try? String(contentsOf: textRules, encoding: .utf8)) ?? "")
+        hash.update((try? String(contentsOf: typedBlocks, encoding: .utf8)) ?? "")
         hash.update((try? String(contentsOf: stylesheet, encoding: .utf8)) ?? "")
         for page in edition.pages { hash.update(page.name); hash.update(page.markdown) }
         let prefix = "\(edition.language)."
@@ -50,6 +53,7 @@ struct EpubWriter {
         try data.write(to: list)
         defer { try? FileManager.default.removeItem(at: list) }
         let arguments = ["-f", "markdown", "-t", "epub3", "--lua-filter", renderer.path, "-M", "workbook-pages=\(list.path)", "-M", "workbook-text=\(textRules.path)",
+                         "-M", "workbook-blocks=\(typedBlocks.path)",
                          "--toc", "--toc-depth=2", "--mathml", "--epub-chapter-level=1", "--css", stylesheet.path,
                          "-M", "title=\(edition.title)", "-M", "lang=\(edition.language)", "-o", url.path, "/dev/null"]
         let run = try Subprocess.run(pandoc, arguments, timeout: 120 + 10 * Double(edition.pages.count), input: Data())

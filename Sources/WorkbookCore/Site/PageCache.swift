@@ -1,8 +1,8 @@
 import Foundation
 
 /// Rendered pages kept between builds (`.workbook-cache/pages/[EDITION/]NAME.KEY.json`), keyed by everything
-/// pandoc is given: the page's Markdown and TOC label, the theme's renderer, link filter and prose rules, the tool's
-/// version.
+/// pandoc is given: the page's Markdown and TOC label, the theme's renderer, link filter, prose rules and typed
+/// blocks, the tool's version.
 /// An unchanged page costs no pandoc run; a page's older versions are removed when a new one is stored.
 struct PageCache: Sendable {
     var directory: URL
@@ -12,7 +12,7 @@ struct PageCache: Sendable {
     init(directory: URL, theme: Theme) throws {
         self.directory = directory
         base = ContentHash.of(try theme.read(SiteRenderer.pageRenderer), try theme.read(SiteRenderer.linkFilter),
-                              try theme.read(SiteRenderer.textRules), WorkbookVersion.current)
+                              try theme.read(SiteRenderer.textRules), try theme.read(SiteRenderer.typedBlocks), WorkbookVersion.current)
     }
 
     func url(edition: String, name: String, source: PageSource) -> URL {

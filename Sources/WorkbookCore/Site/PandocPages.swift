@@ -11,6 +11,8 @@ struct PandocPages {
     var linkFilter: URL
     /// The theme's reader and prose rules, shared with the EPUB renderer (`page-text.lua`).
     var textRules: URL
+    /// The theme's reader of the weave's typed blocks, shared with the EPUB renderer (`page-blocks.lua`).
+    var typedBlocks: URL
     /// Where the page lists are written.
     var scratch: URL
     var jobs: Int
@@ -65,7 +67,7 @@ struct PandocPages {
         let timeout = 60 + 30 * Double(pages.count)
         let run = try Subprocess.run(pandoc, ["-f", "markdown", "-t", "html5", "--lua-filter", renderer.path,
                                               "-M", "workbook-pages=\(list.path)", "-M", "workbook-links=\(linkFilter.path)",
-                                              "-M", "workbook-text=\(textRules.path)",
+                                              "-M", "workbook-text=\(textRules.path)", "-M", "workbook-blocks=\(typedBlocks.path)",
                                               "-o", "/dev/null", "/dev/null"],
                                      timeout: timeout, input: Data())
         if run.timedOut { return .failure(.timedOut(indices: Array(pages.indices), seconds: timeout)) }

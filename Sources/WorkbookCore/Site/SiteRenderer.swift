@@ -10,6 +10,8 @@ public struct SiteRenderer: Sendable {
     static let linkFilter = "chapter-links.lua"
     /// The theme's Markdown reader and prose rules, shared by the site's and the EPUB's renderers.
     static let textRules = "page-text.lua"
+    /// The theme's reader of the weave's typed blocks (figures, outputs, captions, notes), shared by both renderers.
+    static let typedBlocks = "page-blocks.lua"
 
     public var pandoc: String
     public var theme: Theme
@@ -76,7 +78,7 @@ public struct SiteRenderer: Sendable {
                                     + "render in reasonable memory (\(OutputLimits.describe(Self.maxPageBytes)) at most); split the chapter")
         }
         let pandocPages = PandocPages(pandoc: pandoc, renderer: theme.url(Self.pageRenderer), linkFilter: theme.url(Self.linkFilter),
-                                      textRules: theme.url(Self.textRules), scratch: cacheDirectory.appendingPathComponent(".batch"), jobs: jobs)
+                                      textRules: theme.url(Self.textRules), typedBlocks: theme.url(Self.typedBlocks), scratch: cacheDirectory.appendingPathComponent(".batch"), jobs: jobs)
         let result: Result<[RenderedPage], PandocPages.Failure>
         do { result = try pandocPages.render(pending.map(\.source)) } catch {
             throw WorkbookError("cannot run pandoc at \(pandoc)", underlying: error)

@@ -1,12 +1,12 @@
 import Foundation
 import Presentation
 
-/// A chapter and its fresh outputs → the Markdown pandoc renders.
+/// A chapter and its fresh outputs → a format-neutral page: Markdown with typed blocks (`TypedBlocks`), no HTML.
+/// Each renderer (the HTML site, the EPUB) gives the typed blocks its own markup, in the theme's Lua.
 ///
 /// Hidden snippets are dropped; the info string `swift {#id …}` becomes plain `swift` (pandoc's gfm reader would
-/// otherwise treat the braces as part of the language); each output region is replaced by the fresh output inside
-/// `<div class="output">`; a chart becomes a numbered figure (its SVG, as raw HTML pandoc passes through) with its
-/// ASCII text version one click away.
+/// otherwise treat the braces as part of the language); each output region is replaced by the fresh output in an
+/// `.output` block; a chart becomes a numbered `.figure` (its SVG as data, a caption, its ASCII text version).
 public enum Weaver {
     /// - Parameters:
     ///   - strings: the page's language (figure captions, the text version's summary).
@@ -31,31 +31,33 @@ public enum Weaver {
             }
             var replacement: [String] = []
             if snippet.showsOutput && !output.isEmpty {
-                replacement = unrecorded.contains(snippet.id) ? PreviewMarks.openingLines : ["<div class=\"output\">", ""]
+                var body: [String] = []
                 for segment in output.segments {
                     switch segment {
                     case .figure(let chart, ascii: let ascii):
                         let target = targets[nextTarget]
                         nextTarget += 1
-                        replacement += figure(chart, label: target.label, number: target.number, word: strings.figure)
-                            + ["", "<details class=\"ascii\">", "<summary>\(strings.textVersionOfFigure) \(target.number)</summary>", ""]
-                        replacement += RegionRenderer.lines(for: SnippetOutput(segments: [.text(ascii)])) + ["", "</details>", ""]
+                        body += figure(chart, ascii: ascii, label: target.label, number: target.number, strings: strings)
                     case .markdown:
                         let target = targets[nextTarget]
                         nextTarget += 1
-                        replacement += tableCaption(label: target.label, number: target.number, word: strings.table)
-                            + RegionRenderer.lines(for: SnippetOutput(segments: [segment])) + [""]
+                        body += TypedBlocks.tableCaption(label: target.label, number: target.number, word: strings.table) + [""]
+                            + RegionRenderer.lines(for: SnippetOutput(segments: [segment]))
                     case .text:
-                        replacement += RegionRenderer.lines(for: SnippetOutput(segments: [segment])) + [""]
+                        body += RegionRenderer.lines(for: SnippetOutput(segments: [segment]))
                     }
+                    while body.last == "" { body.removeLast() }
+                    body.append("")
                 }
-                replacement += ["</div>"]
-                replacement = ContainerIndent.indent(replacement, with: ContainerIndent.prefix(ofFenceLine: lines[snippet.fenceStart - 1]))
+                body.removeLast()
+                replacement = TypedBlocks.output(body, unrecordedNote: unrecorded.contains(snippet.id) ? strings.outputNotRecorded : nil)
             }
+            // In a list item or a block quote every line, the blank ones too, carries the container's prefix.
+            let prefix = ContainerIndent.prefix(ofFenceLine: lines[snippet.fenceStart - 1])
             if let region = chapter.region(for: snippet) {
-                edits.replace(lines: region.startMarker...region.endMarker, with: replacement)
+                edits.replace(lines: region.startMarker...region.endMarker, with: ContainerIndent.indent(replacement, with: prefix))
             } else if !replacement.isEmpty {
-                edits.insert([""] + replacement, before: snippet.fenceEnd + 1)
+                edits.insert(ContainerIndent.indent([""] + replacement, with: prefix), before: snippet.fenceEnd + 1)
             }
         }
         // `NN-name.md` links become `.html` in pandoc (the theme's chapter-links.lua), on Link nodes only.
@@ -69,29 +71,20 @@ public enum Weaver {
         for (value, fresh) in zip(chapter.values, chapter.freshValues(outputs)) {
             var text = value.recorded
             if let fresh, fresh != value.recorded, InlineValueScanner.canRecord(fresh) {
-                text = marks ? "<mark class=\"unrecorded-value\" title=\"\(escape(strings.valueNotRecorded(value.recorded)))\">\(fresh)</mark>" : fresh
+                text = marks ? TypedBlocks.span(fresh, ".unrecorded-value title=\(TypedBlocks.quoted(strings.valueNotRecorded(value.recorded)))") : fresh
             }
             edits.replace(line: value.line, bytes: value.open..<(value.end + InlineValueScanner.closing.utf8.count), with: text)
         }
     }
 
-    /// A table's number above it, linking to itself: what `[Table 2](#tbl-ID)` in the prose points at. One HTML
-    /// line and a blank one, so the table below stays Markdown.
-    static func tableCaption(label: String, number: Int, word: String) -> [String] {
-        ["<p class=\"table-caption\" id=\"\(escape(label))\"><a href=\"#\(escape(label))\">\(word) \(number)</a></p>", ""]
-    }
-
-    /// Figure `number` of a page as the lines of one HTML block: the chart's SVG and a caption linking to itself.
-    /// Its id is its label (`fig-ID`), which prose links to and which stays while numbers move.
-    /// No line is blank (Markdown would end the HTML block there), so pandoc passes it through whole.
-    static func figure(_ chart: Chart, label: String, number: Int, word: String) -> [String] {
-        let title = chart.title.isEmpty ? "\(word) \(number)" : chart.title
-        let id = escape(label)
-        func oneLine(_ text: String) -> String { text.split(whereSeparator: \.isNewline).joined(separator: " ") }
-        return ["<figure class=\"chart\" id=\"\(id)\">",
-                oneLine(chart.svg(id: id, title: "\(word) \(number): \(title)")),
-                "<figcaption><a href=\"#\(id)\">\(word) \(number).</a> \(oneLine(escape(title)))</figcaption>",
-                "</figure>"]
+    /// Figure `number` of a page: the chart's SVG (its title and description name the figure for screen readers),
+    /// its caption and its text version. Its label (`fig-ID`), which prose links to, stays while numbers move.
+    static func figure(_ chart: Chart, ascii: String, label: String, number: Int, strings: UIStrings) -> [String] {
+        let title = chart.title.isEmpty ? "\(strings.figure) \(number)" : chart.title
+        return TypedBlocks.figure(svg: chart.svg(id: label, title: "\(strings.figure) \(number): \(title)"), label: label,
+                                  number: number, title: title, word: strings.figure,
+                                  textVersion: ("\(strings.textVersionOfFigure) \(number)",
+                                                RegionRenderer.lines(for: SnippetOutput(segments: [.text(ascii)]))))
     }
 
     /// The landing page: the edition's `index.md` (or its title) and the list of chapters, as Markdown, so that
@@ -100,16 +93,22 @@ public enum Weaver {
     ///   under the chapter list.
     static func landing(_ markdown: String?, title: String, chapters: [SitePage], heading: String,
                         editions: [(words: String, file: String)] = []) -> String {
-        var lines = [markdown ?? "# \(title)\n", "", "## \(heading) {#chapters}", "", "<div class=\"chapter-list\">", ""]
+        var list: [String] = []
         for (index, page) in chapters.enumerated() {
-            lines.append("\(index + 1). [\(page.title)](\(pageURL(page.name)))")
-            // A summary's link to its own figure or table (`[Table 1](#tbl-setup)`) points into its chapter's page.
-            if !page.summary.isEmpty { lines += ["", "    " + page.summary.replacingOccurrences(of: "](#", with: "](\(page.name).md#")] }
-            lines.append("")
+            let marker = "\(index + 1). "
+            list.append(marker + "[\(page.title)](\(pageURL(page.name)))")
+            // A summary's link to its own figure or table (`[Table 1](#tbl-setup)`) points into its chapter's page:
+            // the renderer reads whose anchors they are from the block.
+            if !page.summary.isEmpty {
+                let summary = TypedBlocks.div(".chapter-summary page=\(TypedBlocks.quoted(page.name + ".md"))", [page.summary])
+                list += [""] + ContainerIndent.indent(summary, with: String(repeating: " ", count: marker.count))
+            }
+            list.append("")
         }
-        lines += ["</div>", ""]
+        if list.last == "" { list.removeLast() }
+        var lines = [markdown ?? "# \(title)\n", "", "## \(heading) {#chapters}", ""] + TypedBlocks.div(".chapter-list", list) + [""]
         if !editions.isEmpty {
-            lines += ["<div class=\"whole-book\">", "", editions.map { "[\($0.words)](\($0.file))" }.joined(separator: " · "), "", "</div>", ""]
+            lines += TypedBlocks.div(".whole-book", [editions.map { "[\($0.words)](\($0.file))" }.joined(separator: " · ")]) + [""]
         }
         return lines.joined(separator: "\n")
     }

@@ -17,7 +17,8 @@ struct PublishStage: BuildStage {
         publisher.editURL = book.config.editURL
         if build.writesEpub(book) {
             publisher.epub = EpubWriter(pandoc: try SiteRenderer.locatePandoc(), renderer: theme.url(EpubWriter.theme),
-                                        textRules: theme.url(SiteRenderer.textRules), stylesheet: theme.url(EpubWriter.stylesheet),
+                                        textRules: theme.url(SiteRenderer.textRules), typedBlocks: theme.url(SiteRenderer.typedBlocks),
+                                        stylesheet: theme.url(EpubWriter.stylesheet),
                                         scratch: book.cacheDirectory.appendingPathComponent("epub"))
         }
         let written = try publisher.publish(build.site, rendered: rendered, keyFile: book.cacheDirectory.appendingPathComponent("published-site"))

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `weave`: every edition's pages as the Markdown pandoc renders. Every chapter ran and checked clean, so its
+/// `weave`: every edition's pages as format-neutral Markdown (`Weaver`, `TypedBlocks`), which the renderers read. Every chapter ran and checked clean, so its
 /// fresh outputs are what it records (in preview, but for those the page marks as not yet recorded). Each edition
 /// weaves its own text (a translation, or the source with a note where there is none yet) with the same outputs:
 /// computed once, shown in every language.
@@ -20,7 +20,7 @@ struct WeaveStage: BuildStage {
             let outputs = run?.outputs ?? []
             var markdown = Weaver.markdown(for: chapter, outputs: outputs, strings: strings,
                                            unrecorded: run.flatMap { unrecorded[$0.chapter.path] } ?? [], marksValues: marksValues)
-            if let note { markdown = "<div class=\"untranslated-note\">\(escape(note))</div>\n\n" + markdown }
+            if let note { markdown = TypedBlocks.div(".untranslated-note", [TypedBlocks.escaped(note)]).joined(separator: "\n") + "\n\n" + markdown }
             let footer = Self.footer(chapter: chapter, computedAt: run?.computedAt ?? Date(), toolchain: toolchain, strings: strings)
                 + (book.config.footer.map { " " + $0 } ?? "")
             return SitePage(name: chapter.name, title: chapter.title, summary: chapter.summary, markdown: markdown, footer: footer)

@@ -29,6 +29,8 @@ public struct UIStrings: Sendable, Equatable {
     /// The hover text of an inline value whose fresh text the chapter does not record yet (preview), given the
     /// recorded text.
     public var valueNotRecorded: @Sendable (String) -> String
+    /// Markdown: the note above a snippet's output that the chapter does not record yet (preview).
+    public var outputNotRecorded: String
     public var landingFooter: String
     /// Page footer: (snippet count, imported modules as HTML, runtime id, when, chapter path, tool version).
     public var pageFooter: @Sendable (Int, String, String, String, String, String) -> String
@@ -54,6 +56,7 @@ public struct UIStrings: Sendable, Equatable {
         repository: "Source", editPage: "Edit this page",
         epubDownload: "the whole book as an EPUB", printEdition: "The whole book on one page, to print or save as PDF",
         valueNotRecorded: { "Not yet recorded: the chapter says '\($0)'; workbook fix records this fresh value." },
+        outputNotRecorded: "**Not yet recorded:** this fresh output differs from the one in the chapter; `workbook fix` records it.",
         landingFooter: "Built by workbook from the Markdown chapters; each page says when its numbers were computed.",
         pageFooter: { runs, modules, runtime, when, path, tool in
             "Every number on this page was printed by one of its \(runs) snippets, compiled with <code>swiftc -Onone</code> "
@@ -71,6 +74,7 @@ public struct UIStrings: Sendable, Equatable {
         repository: "源代码", editPage: "编辑本页",
         epubDownload: "整本书的 EPUB 版", printEdition: "整本书在一页上，可打印或存为 PDF",
         valueNotRecorded: { "尚未记录：章节中写的是“\($0)”；workbook fix 会记录这个新算出的值。" },
+        outputNotRecorded: "**尚未记录：**这段新算出的输出与章节中记录的不同；`workbook fix` 会记录它。",
         landingFooter: "由 workbook 从 Markdown 章节生成；每页都注明其中数字的计算时间。",
         pageFooter: { runs, modules, runtime, when, path, tool in
             "本页的每个数字都由本页 \(runs) 个代码片段之一打印：它们以 <code>swiftc -Onone</code> 编译，链接 \(modules)"

@@ -1,6 +1,7 @@
 /// Preview mode (`workbook serve`): while an author edits a snippet, its fresh output differs from the one the
 /// chapter records. Rather than an error page, the page shows the fresh output, marked "not yet recorded" (in
-/// words, so the mark reads without any stylesheet); `workbook fix` (or `serve --fix`) records it.
+/// words, so the mark reads without any stylesheet: `UIStrings.outputNotRecorded`, woven by `Weaver` as an
+/// `.unrecorded-note`); `workbook fix` (or `serve --fix`) records it.
 enum PreviewMarks {
     /// Ids of the snippets whose fresh output is shown in the page but not recorded as is in the chapter.
     static func unrecorded(in chapter: Chapter, outputs: [SnippetOutput]) -> Set<String> {
@@ -8,11 +9,4 @@ enum PreviewMarks {
             snippet.showsOutput && !output.isEmpty && OutputChecker.differs(snippet, in: chapter, output: output)
         }.map(\.0.id))
     }
-
-    /// What opens an unrecorded output in the woven Markdown (instead of `<div class="output">`).
-    static let openingLines = [
-        "<div class=\"output unrecorded\">", "",
-        "<p class=\"unrecorded-note\"><strong>Not yet recorded:</strong> this fresh output differs from the one in "
-            + "the chapter; <code>workbook fix</code> records it.</p>", "",
-    ]
 }
