@@ -186,4 +186,20 @@ import Testing
         let page = try book.read("site/out/01-t.html")
         #expect(page.contains("<figure class=\"chart\" id=\"fig-c\">") && page.contains("<div class=\"output\">") && !page.contains(":::"))
     }
+
+    /// An inline value's text is Markdown inside its span: an unpaired bracket or a last backslash does not end the
+    /// span early, and a value that is a link stays one.
+    @Test(.enabled(if: Subprocess.which("pandoc") != nil, "pandoc not installed"))
+    func anUnrecordedValueShowsItsTextWhateverItHolds() throws {
+        #expect(TypedBlocks.span("a]b[", ".v") == #"[a\]b\[]{.v}"#)
+        #expect(TypedBlocks.span("[x](y)", ".v") == "[[x](y)]{.v}")
+        #expect(TypedBlocks.span(#"c\"#, ".v") == #"[c\\]{.v}"#)
+        let folder = try scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let values = ["a]b[", "[x](y)", #"c\"#].map { TypedBlocks.span($0, ".unrecorded-value title=\"t\"") }
+        let html = try #require(try site(["# V\n\n" + values.joined(separator: " and ") + ".\n"], folder: folder).first).html
+        #expect(html.replacingOccurrences(of: "\n", with: " ").contains(#"<mark class="unrecorded-value" title="t">a]b[</mark> and "#
+                                + #"<mark class="unrecorded-value" title="t"><a href="y">x</a></mark> and "#
+                                + #"<mark class="unrecorded-value" title="t">c\</mark>."#), "\(html)")
+    }
 }
