@@ -82,7 +82,7 @@ readers['chapter-summary'] = function(div)
   return {page = page, content = content}
 end
 
--- {title = the recorded value, as the note says it, content = inlines}
+-- {title = the note that names the recorded value, content = inlines}
 readers['unrecorded-value'] = function(span)
   return {title = span.attributes.title or '', content = span.content}
 end
@@ -96,10 +96,13 @@ function blocks.reader(reader)
   return reader
 end
 
--- The kind of typed block an element is: the first of its classes the weave writes, nil for any other element.
+-- The kind of typed block an element is: the first of its classes the weave writes on that kind of element (a
+-- span for an inline value, a div for the rest), nil for any other element.
+local spans = {['unrecorded-value'] = true}
 function blocks.kind(element)
   for _, class in ipairs(element.classes) do
-    if readers[class] or class == 'output' or class == 'chapter-list' or class == 'whole-book' then return class end
+    local known = readers[class] or class == 'output' or class == 'chapter-list' or class == 'whole-book'
+    if known and (spans[class] == true) == (element.t == 'Span') then return class end
   end
 end
 

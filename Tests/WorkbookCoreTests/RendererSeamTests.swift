@@ -202,4 +202,16 @@ import Testing
                                 + #"<mark class="unrecorded-value" title="t"><a href="y">x</a></mark> and "#
                                 + #"<mark class="unrecorded-value" title="t">c\</mark>."#), "\(html)")
     }
+
+    /// An author's own div or span with a class the weave uses, but not the weave's parts, stays what pandoc makes
+    /// of it: the page renders.
+    @Test(.enabled(if: Subprocess.which("pandoc") != nil, "pandoc not installed"))
+    func anAuthorsDivWithATypedClassStaysADiv() throws {
+        let folder = try scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let page = "# A\n\n::: {.figure}\nJust prose.\n:::\n\n::: {.unrecorded-value}\nA block.\n:::\n\nSee [this]{.table-caption}.\n"
+        let html = try #require(try site([page], folder: folder).first).html
+        #expect(html.contains("<div class=\"figure\">\n<p>Just prose.</p>\n</div>") && html.contains("<div class=\"unrecorded-value\">")
+                    && html.contains("<span class=\"table-caption\">this</span>"), "\(html)")
+    }
 }
