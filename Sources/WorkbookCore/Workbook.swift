@@ -29,7 +29,12 @@ public enum Workbook {
     /// `lib/workbook/runtime`), or in the user's cache; then compiles one chapter program against it, so that its
     /// module cache (Glibc's and Foundation's Clang modules, ≈ 1.2 s of CPU and 70 MB more on a first compile)
     /// is built too. Returns the runtime's folder.
+    /// Its problems say `[runtime]`.
     public static func buildSharedRuntime(in folder: URL?, resources: ToolResources, progress: (String) -> Void = { _ in }) throws -> URL {
+        try WorkbookError.Stage.runtime.run { try buildRuntime(in: folder, resources: resources, progress: progress) }
+    }
+
+    private static func buildRuntime(in folder: URL?, resources: ToolResources, progress: (String) -> Void) throws -> URL {
         let swiftc = try Toolchain.locateCompiler()
         let key = SharedRuntime.key(swiftc: swiftc, resources: resources)
         let directory = (folder ?? SharedRuntime.userCache).appendingPathComponent(key)
@@ -43,7 +48,7 @@ public enum Workbook {
         let compiled = try toolchain.compile(sources: [program], output: scratch.appendingPathComponent("warm"),
                                              moduleCache: toolchain.moduleCache, in: scratch, timeout: 300)
         guard compiled.status == 0 else {
-            throw WorkbookError(.runtime, file: directory.path, "the runtime was built, but a one-line program does not compile against it:\n"
+            throw WorkbookError(file: directory.path, "the runtime was built, but a one-line program does not compile against it:\n"
                                 + String(compiled.stderrText.suffix(2000)))
         }
         return directory
