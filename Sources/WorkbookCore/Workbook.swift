@@ -5,24 +5,23 @@ public enum Workbook {
     /// Runs the command's stages (`Pipeline.stages(for:)`).
     public static func run(_ options: BuildOptions) -> BuildReport { Pipeline.run(options) }
 
-    /// The compiler and an up-to-date snippet runtime for `book` (built in `runtimeDirectory`, by default
-    /// `defaultRuntimeDirectory`).
+    /// The compiler and up-to-date snippet runtimes for `book`. The helpers runtime is the one every book shares
+    /// (`SharedRuntime`; where the user's cache cannot be written, the book's cache). A book with a Package.swift
+    /// also gets a runtime of its own libraries, linked beside the helpers, in `runtimeDirectory` (by default
+    /// `.workbook-cache/runtime`); a book without one builds its helpers runtime there when `runtimeDirectory` is given.
     public static func prepareToolchain(book: Book, resources: ToolResources, runtimeDirectory: URL? = nil,
                                         progress: (String) -> Void = { _ in }) throws -> Toolchain {
         let swiftc = try Toolchain.locateCompiler()
-        let builder = RuntimeBuilder(bookRoot: book.root, config: book.config, resources: resources,
-                                     directory: runtimeDirectory ?? defaultRuntimeDirectory(book: book, swiftc: swiftc, resources: resources),
-                                     swiftc: swiftc)
-        return try builder.prepare(progress: progress)
-    }
-
-    /// A package's runtime holds its own libraries: it lives in the book's cache (`.workbook-cache/runtime`). A
-    /// book without a package links only the helpers, and shares one runtime with every such book of the user
-    /// (`SharedRuntime`); where that cannot be written, the book's cache is used.
-    static func defaultRuntimeDirectory(book: Book, swiftc: String, resources: ToolResources) -> URL {
+        let hasPackage = FileManager.default.fileExists(atPath: book.root.appendingPathComponent("Package.swift").path)
         let own = book.cacheDirectory.appendingPathComponent("runtime")
-        guard !FileManager.default.fileExists(atPath: book.root.appendingPathComponent("Package.swift").path) else { return own }
-        return SharedRuntime.folder(swiftc: swiftc, resources: resources) ?? own
+        let helpersFolder = (hasPackage ? nil : runtimeDirectory) ?? SharedRuntime.folder(swiftc: swiftc, resources: resources)
+            ?? (hasPackage ? book.cacheDirectory.appendingPathComponent("helpers-runtime") : own)
+        // The book's `snippets.imports` is checked against its package by the package's runtime, when there is one.
+        let helpers = try RuntimeBuilder(bookRoot: book.root, config: hasPackage ? BookConfig() : book.config, resources: resources,
+                                         directory: helpersFolder, swiftc: swiftc).prepare(progress: progress)
+        guard hasPackage else { return helpers }
+        return try RuntimeBuilder(bookRoot: book.root, config: book.config, resources: resources, directory: runtimeDirectory ?? own,
+                                  swiftc: swiftc, helpers: helpers).prepare(progress: progress)
     }
 
     /// Builds the helpers runtime books without a package share, in `folder/KEY` (`make install`: the tool's

@@ -1,11 +1,11 @@
 import Foundation
 
-/// The compiler arguments a chapter program needs to import what the runtime's helpers module imports: the book's
+/// The compiler arguments a chapter program needs to import what a package runtime's module imports: the book's
 /// library modules AND every C module they expose (module maps, header search paths of C and system-library
 /// targets, theirs and their dependencies'), macro plugins, C++ interoperability.
 ///
 /// They are taken from SwiftPM's own build description of the runtime (`.build/release/description.json`,
-/// written by every `swift build`): the command that compiled `WorkbookHelpers`, which depends on every library
+/// written by every `swift build`): the command that compiled `WorkbookLibraries`, which depends on every library
 /// product of the book, is exactly the import context a chapter needs. A hand-made list (`-I` per C target) would
 /// miss what SwiftPM knows: generated module maps, `include/` folders, pkg-config flags, `unsafeFlags`, plugins.
 enum ModuleSearchArguments {
@@ -15,7 +15,7 @@ enum ModuleSearchArguments {
     /// Flags whose modules a client must match (a module built with C++ interoperability needs it in its client).
     static let flagPrefixes = ["-cxx-interoperability-mode=", "-enable-experimental-cxx-interop"]
 
-    /// Reads the helpers module's compile command from the build description in `binDirectory`.
+    /// Reads a module's compile command from the build description in `binDirectory`.
     static func read(binDirectory: URL, module: String) throws -> [String] {
         let file = binDirectory.appendingPathComponent("description.json")
         struct Description: Decodable {

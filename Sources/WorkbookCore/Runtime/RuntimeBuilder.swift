@@ -1,18 +1,26 @@
 import Foundation
 
-/// Builds the library a book's chapter programs link against: the package's library products plus the helpers
-/// (`show`, `check`, `Table`, `Chart`, compiled as the module `WorkbookHelpers`), as ONE dynamic library, so a
-/// chapter compiles with a plain `swiftc` call in a fraction of a second.
+/// Builds a dynamic library that chapter programs link against, so a chapter compiles with a plain `swiftc` call
+/// in a fraction of a second. There are two kinds:
 ///
-/// The runtime is a small SwiftPM package generated in the book's cache (`.workbook-cache/runtime/`) that depends
-/// on the book's package by path; SwiftPM links the products' code into `libWorkbookRuntime.so`. It is built in
-/// release mode, so library code a chapter calls (a training loop, say) runs optimised while the chapter itself
-/// compiles with `-Onone`. It is rebuilt only when its fingerprint changes: the helpers, the manifest, the
-/// sources of every target the libraries are built from, the compiler and the tool. That fingerprint is part of
-/// every chapter's cache key, so a library change re-runs the chapters and `workbook check` sees what moved.
+/// - The helpers' runtime (`show`, `check`, `Table`, `Chart`, compiled as the module `WorkbookHelpers` into
+///   `libWorkbookRuntime.so`): it depends only on the tool and the compiler, so it is built once and shared by
+///   every book (`SharedRuntime`; `make install` prebuilds it).
+/// - A package's runtime (`helpers` set): the book's library products, linked into `libWorkbookLibraries.so`
+///   beside a helpers runtime, in the book's cache (`.workbook-cache/runtime/`). A package book builds only its
+///   own libraries and their dependencies.
+///
+/// Each is a small SwiftPM package generated in its folder (a package's depends on the book's by path). It is built
+/// in release mode, so library code a chapter calls (a training loop, say) runs optimised while the chapter itself
+/// compiles with `-Onone`. It is rebuilt only when its fingerprint changes: the helpers' sources, or the manifest
+/// and the sources of every target the libraries are built from; the compiler and the tool. The fingerprints are
+/// part of every chapter's cache key, so a library change re-runs the chapters and `workbook check` sees what moved.
 public struct RuntimeBuilder: Sendable {
     public static let helpersModule = "WorkbookHelpers"
+    /// The helpers runtime's library.
     public static let libraryName = "WorkbookRuntime"
+    /// A package runtime's library and its one (empty) module, which depends on every library product of the book.
+    public static let packageLibraryName = "WorkbookLibraries"
 
     public var bookRoot: URL
     public var config: BookConfig
@@ -20,14 +28,22 @@ public struct RuntimeBuilder: Sendable {
     /// Where the runtime package is generated and built.
     public var directory: URL
     public var swiftc: String
+    /// The helpers runtime a package's runtime links beside; nil when this is the helpers runtime (the book's package,
+    /// if any, is not read then).
+    public var helpers: Toolchain?
 
-    public init(bookRoot: URL, config: BookConfig, resources: ToolResources, directory: URL, swiftc: String) {
+    public init(bookRoot: URL, config: BookConfig, resources: ToolResources, directory: URL, swiftc: String, helpers: Toolchain? = nil) {
         self.bookRoot = bookRoot
         self.config = config
         self.resources = resources
         self.directory = directory
         self.swiftc = swiftc
+        self.helpers = helpers
     }
+
+    /// The runtime's library product, its one target and its module.
+    var module: String { helpers == nil ? Self.helpersModule : Self.packageLibraryName }
+    var library: String { helpers == nil ? Self.libraryName : Self.packageLibraryName }
 
     var swift: String { Toolchain.swiftDriver(beside: swiftc) }
     var manifest: URL { bookRoot.appendingPathComponent("Package.swift") }
@@ -42,23 +58,23 @@ public struct RuntimeBuilder: Sendable {
         let lock = try BookLock(file: directory.appendingPathComponent(".lock"), holder: "build of this snippet runtime")
         defer { withExtendedLifetime(lock) {} }
 
-        let package = try describePackage()
+        let package = helpers == nil ? nil : try describePackage()
         let imports = try modulesToImport(package)
         let wrapper = wrapperManifest(package)
         // The libraries' folders are walked once here (and once more after a build, which tells the path dependencies).
         var sources = package.map(sourceFiles) ?? []
         var fingerprint = try self.fingerprint(package: package, sources: sources, wrapper: wrapper)
         let stamp = directory.appendingPathComponent("fingerprint")
-        let library = binDirectory.appendingPathComponent("lib\(Self.libraryName).so")
+        let libraryFile = binDirectory.appendingPathComponent("lib\(library).so")
         let fileList = directory.appendingPathComponent("file-list")
         let files = Self.fileListKey(sources)
         let filesMoved = (try? String(contentsOf: fileList, encoding: .utf8)) != files
         let upToDate = (try? String(contentsOf: stamp, encoding: .utf8)) == fingerprint && !filesMoved
-            && FileManager.default.fileExists(atPath: library.path) && FileManager.default.fileExists(atPath: moduleArgumentsFile.path)
+            && FileManager.default.fileExists(atPath: libraryFile.path) && FileManager.default.fileExists(atPath: moduleArgumentsFile.path)
         if !upToDate {
-            progress("building the snippet runtime (\(([package?.name].compactMap { $0 } + [Self.helpersModule]).joined(separator: " + ")), release)")
+            progress("building the snippet runtime (\(package?.name ?? Self.helpersModule), release)")
             try writeWrapper(manifest: wrapper)
-            let buildArguments = ["build", "-c", "release", "--package-path", directory.path, "--product", Self.libraryName]
+            let buildArguments = ["build", "-c", "release", "--package-path", directory.path, "--product", library]
             var build = try Subprocess.run(swift, buildArguments + (filesMoved ? ["--disable-build-manifest-caching"] : []), timeout: 1800)
             // SwiftPM can keep a build plan that names a source file since deleted ("missing inputs"): plan afresh.
             // (A file added or removed in the libraries' folders is seen before the build: `fileListKey`.)
@@ -71,7 +87,7 @@ public struct RuntimeBuilder: Sendable {
                                     + "package builds on its own, `workbook clean` starts the runtime afresh):\n"
                                     + String((build.stdoutText + build.stderrText).suffix(3000)))
             }
-            let arguments = try ModuleSearchArguments.read(binDirectory: binDirectory, module: Self.helpersModule)
+            let arguments = try ModuleSearchArguments.read(binDirectory: binDirectory, module: module)
             try AtomicFile.write(String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self), to: moduleArgumentsFile)
             // The first build is what tells which path dependencies there are: fingerprint again with them.
             sources = package.map(sourceFiles) ?? []
@@ -83,8 +99,13 @@ public struct RuntimeBuilder: Sendable {
               let moduleArguments = try? JSONDecoder().decode([String].self, from: data) else {
             throw WorkbookError(file: moduleArgumentsFile.path, "is missing or unreadable; run `workbook clean` and build again")
         }
-        return Toolchain(swiftc: swiftc, runtimeDirectory: binDirectory, imports: imports, fingerprint: fingerprint,
-                         moduleArguments: moduleArguments)
+        guard let helpers else {
+            return Toolchain(swiftc: swiftc, runtimeDirectory: binDirectory, imports: imports, fingerprint: fingerprint,
+                             moduleArguments: moduleArguments)
+        }
+        return Toolchain(swiftc: swiftc, runtimeDirectory: binDirectory, imports: imports,
+                         fingerprint: ContentHash.of(fingerprint, helpers.fingerprint),
+                         moduleArguments: helpers.moduleArguments + moduleArguments, helpersDirectory: helpers.runtimeDirectory)
     }
 
     /// The package's description, cached by the manifest's contents (describing costs a manifest compile).
@@ -116,7 +137,8 @@ public struct RuntimeBuilder: Sendable {
         return chosen.filter { $0 != Self.helpersModule } + [Self.helpersModule]
     }
 
-    /// The generated runtime package: the helpers' target depends on every library product of the book's package.
+    /// The generated runtime package: one target, the helpers', or an empty one that depends on every library
+    /// product of the book's package (its compile command is the import context a chapter needs).
     func wrapperManifest(_ package: PackageDescription?) -> String {
         let identity = bookRoot.standardizedFileURL.lastPathComponent
         let products = (package?.libraries ?? []).map { ".product(name: \(BookConfig.quoted($0.name)), package: \(BookConfig.quoted(identity)))" }
@@ -127,27 +149,30 @@ public struct RuntimeBuilder: Sendable {
         import PackageDescription
 
         let package = Package(
-            name: "\(Self.libraryName)",
-            products: [.library(name: "\(Self.libraryName)", type: .dynamic, targets: ["\(Self.helpersModule)"])],
+            name: "\(library)",
+            products: [.library(name: "\(library)", type: .dynamic, targets: ["\(module)"])],
             dependencies: [\(dependency)],
-            targets: [.target(name: "\(Self.helpersModule)", dependencies: [\(products.joined(separator: ", "))])]
+            targets: [.target(name: "\(module)", dependencies: [\(products.joined(separator: ", "))])]
         )
 
         """
     }
 
-    /// Writes the manifest and the helpers' sources, touching only files whose contents changed (SwiftPM's
-    /// incremental build goes by modification dates).
+    /// Writes the manifest and the target's sources (the helpers', or the package runtime's one empty file),
+    /// touching only files whose contents changed (SwiftPM's incremental build goes by modification dates).
     func writeWrapper(manifest: String) throws {
         let fileManager = FileManager.default
-        let sources = directory.appendingPathComponent("Sources/\(Self.helpersModule)")
+        let sources = directory.appendingPathComponent("Sources/\(module)")
         try fileManager.createDirectory(at: sources, withIntermediateDirectories: true)
         try writeIfChanged(manifest, to: directory.appendingPathComponent("Package.swift"))
-        let helpers = try resources.helperSources()
-        for file in helpers {
-            try writeIfChanged(try String(contentsOf: file, encoding: .utf8), to: sources.appendingPathComponent(file.lastPathComponent))
+        var files: [(name: String, text: String)] = [("Libraries.swift", "// The book's library products, linked into one library for chapter programs.\n")]
+        if helpers == nil {
+            files = try resources.helperSources().map { ($0.lastPathComponent, try String(contentsOf: $0, encoding: .utf8)) }
         }
-        let wanted = Set(helpers.map(\.lastPathComponent))
+        for file in files {
+            try writeIfChanged(file.text, to: sources.appendingPathComponent(file.name))
+        }
+        let wanted = Set(files.map(\.name))
         for name in try fileManager.contentsOfDirectory(atPath: sources.path) where !wanted.contains(name) {
             try fileManager.removeItem(at: sources.appendingPathComponent(name))
         }
@@ -164,7 +189,7 @@ public struct RuntimeBuilder: Sendable {
         hash.update(WorkbookVersion.current)
         hash.update(swiftc)
         hash.update(wrapper)
-        for file in try resources.helperSources() {
+        for file in try helpers == nil ? resources.helperSources() : [] {
             hash.update(file.lastPathComponent)
             hash.update((try? String(contentsOf: file, encoding: .utf8)) ?? "")
         }

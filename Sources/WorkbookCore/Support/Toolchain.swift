@@ -3,22 +3,34 @@ import Foundation
 /// The compiler and the snippet runtime a build compiles chapters with (`RuntimeBuilder.prepare` makes one).
 public struct Toolchain: Sendable {
     public var swiftc: String
-    /// The folder holding `libWorkbookRuntime.so` and `Modules/*.swiftmodule`.
+    /// The folder holding the runtime's library and `Modules/*.swiftmodule`: the helpers' (`libWorkbookRuntime.so`),
+    /// or a package's (`libWorkbookLibraries.so`) when `helpersDirectory` is set.
     public var runtimeDirectory: URL
+    /// The helpers runtime's folder, when `runtimeDirectory` holds a package's libraries (`RuntimeBuilder`).
+    public var helpersDirectory: URL?
     /// Modules every chapter program imports (the package's libraries, then the helpers).
     public var imports: [String]
     /// Changes whenever the runtime or the compiler changes: part of every chapter's cache key.
     public var fingerprint: String
-    /// What SwiftPM passed to compile the helpers module that makes those imports resolve: C modules' maps and
+    /// What SwiftPM passed to compile the runtime's module that makes those imports resolve: C modules' maps and
     /// header paths, macro plugins (`ModuleSearchArguments`).
     public var moduleArguments: [String]
 
-    public init(swiftc: String, runtimeDirectory: URL, imports: [String], fingerprint: String, moduleArguments: [String] = []) {
+    public init(swiftc: String, runtimeDirectory: URL, imports: [String], fingerprint: String, moduleArguments: [String] = [],
+                helpersDirectory: URL? = nil) {
         self.swiftc = swiftc
         self.runtimeDirectory = runtimeDirectory
         self.imports = imports
         self.fingerprint = fingerprint
         self.moduleArguments = moduleArguments
+        self.helpersDirectory = helpersDirectory
+    }
+
+    /// The libraries a chapter links, each with its folder: the helpers' first (their module is found there, not
+    /// in a package runtime an older tool built with the helpers inside), then the package's.
+    var linkedLibraries: [(folder: String, name: String)] {
+        guard let helpersDirectory else { return [(runtimeDirectory.path, RuntimeBuilder.libraryName)] }
+        return [(helpersDirectory.path, RuntimeBuilder.libraryName), (runtimeDirectory.path, RuntimeBuilder.packageLibraryName)]
     }
 
     /// `SWIFTC` when set (it must exist), else `swiftc` on the PATH, else the toolchain's usual place.
@@ -63,10 +75,10 @@ public struct Toolchain: Sendable {
     /// toolchain has it and the program's path has no `%` (lld's temporary output name treats `%` as a pattern and
     /// cannot write there). `linksAt` is that path when `output` is a placeholder.
     func compileArguments(sources: [URL], output: URL, moduleCache: URL, linksAt destination: URL? = nil) -> [String] {
-        let bin = runtimeDirectory.path
         let lld = (destination ?? output).path.contains("%") ? [] : linker
-        return ["-Onone", "-swift-version", "5"] + lld + ["-I", "\(bin)/Modules"] + moduleArguments + ["-L", bin, "-l\(RuntimeBuilder.libraryName)",
-                "-Xlinker", "-rpath", "-Xlinker", bin, "-module-cache-path", moduleCache.path,
-                "-module-name", "Chapter"] + sources.map(\.path) + ["-o", output.path]
+        let libraries = linkedLibraries
+        return ["-Onone", "-swift-version", "5"] + lld + libraries.flatMap { ["-I", "\($0.folder)/Modules"] } + moduleArguments
+            + libraries.flatMap { ["-L", $0.folder, "-l\($0.name)", "-Xlinker", "-rpath", "-Xlinker", $0.folder] }
+            + ["-module-cache-path", moduleCache.path, "-module-name", "Chapter"] + sources.map(\.path) + ["-o", output.path]
     }
 }
