@@ -70,9 +70,13 @@ import Testing
         let plenty = CompileScheduler(jobs: 2, memoryMegabytes: 10_000)
         // The peer course: 24 KB of snippets, worth less than two compilers' start-up.
         #expect(plenty.processes(codeBytes: 24_085) == 1)
-        // The RoPE course: 162 KB.
+        // The peer course at 48 chapters: a second compiler would save ≈ 0.7 s, less than a second.
+        #expect(plenty.processes(codeBytes: 96_340) == 1)
+        // The RoPE course: 162 KB; a second saves ≈ 1.1 s, a third ≈ 0.4 s.
         #expect(plenty.processes(codeBytes: 161_662) == 2)
-        #expect(CompileScheduler(jobs: 8, memoryMegabytes: 10_000).processes(codeBytes: 161_662) == 3)
+        #expect(CompileScheduler(jobs: 8, memoryMegabytes: 10_000).processes(codeBytes: 161_662) == 2)
+        // A megabyte of snippets on many cores: four (the fifth would save 0.7 s).
+        #expect(CompileScheduler(jobs: 16, memoryMegabytes: 10_000).processes(codeBytes: 1_000_000) == 4)
         #expect(CompileScheduler(jobs: 1, memoryMegabytes: 10_000).processes(codeBytes: 161_662) == 1)
         // Memory for one compiler only: one, whatever the cores.
         #expect(CompileScheduler(jobs: 8, memoryMegabytes: 250).processes(codeBytes: 161_662) == 1)

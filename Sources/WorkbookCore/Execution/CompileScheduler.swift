@@ -1,20 +1,23 @@
 import Foundation
 
 /// How many compiler processes a build runs side by side: at most one per job (core), at most as many as fit in
-/// the memory the system has available, and no more than the code to compile is worth.
+/// the memory the system has available, and no more than save a second each.
 ///
 /// A compiler process (swift-frontend, compiling a group of chapters, `ChapterGroup`) has a fixed cost before it
 /// reads a line of the chapters — start-up and loading Foundation and the runtime's modules: ≈ 0.6 s of CPU and
 /// ≈ 150 MB — and then costs ≈ 14 µs of CPU per byte of snippet code (measured 2026-12-06 on the peer course,
 /// 12 chapters, 24 KB of snippets, AMD EPYC: one process 0.93 s of CPU and 158 MB at its peak; two processes
-/// 1.61 s of CPU, 153 MB each, 326 MB for the build's tree against 183 MB). A second process saves wall time only
-/// when each would compile more code than its fixed cost, so code worth less than two fixed costs compiles in
-/// one process: a small book's cold build then needs ≈ 150 MB less at the price of ≈ 0.15 s.
+/// 1.61 s of CPU, 153 MB each, 326 MB for the build's tree against 183 MB). With n processes side by side the
+/// compile takes ≈ fixed + code · 14 µs / n, so each added process saves less; one is added only while it
+/// shortens the compile by at least `minimumSavedSeconds`, since it costs ≈ 150 MB more at the build's peak. The
+/// peer course at 48 chapters (96 KB) compiles in one process: a second would save ≈ 0.7 s for ≈ 150 MB (its build
+/// peaked at 356 MB with two, 1.6× Jupyter Book's); the RoPE course (162 KB) in two (≈ 1.1 s saved).
 struct CompileScheduler {
     static let fixedSeconds = 0.6
     static let secondsPerByte = 14e-6
     static let processMegabytes = 150.0
     static let megabytesPerKilobyte = 0.4
+    static let minimumSavedSeconds = 1.0
 
     /// Cores to use (`--jobs`).
     var jobs: Int
@@ -29,12 +32,20 @@ struct CompileScheduler {
 
     /// The number of compiler processes for `codeBytes` of snippet code split evenly among them.
     func processes(codeBytes: Int) -> Int {
-        let worth = max(1, Int((Double(codeBytes) * Self.secondsPerByte / Self.fixedSeconds).rounded(.down)))
-        var count = min(jobs, worth)
+        var count = 1
+        while count < jobs && Self.seconds(codeBytes: codeBytes, processes: count) - Self.seconds(codeBytes: codeBytes, processes: count + 1)
+                >= Self.minimumSavedSeconds {
+            count += 1
+        }
         if let memoryMegabytes {
             while count > 1 && Double(count) * Self.megabytes(codeBytes: codeBytes / count) > memoryMegabytes { count -= 1 }
         }
         return count
+    }
+
+    /// The expected wall time of compiling `codeBytes` in `processes` processes side by side.
+    static func seconds(codeBytes: Int, processes: Int) -> Double {
+        fixedSeconds + Double(codeBytes) * secondsPerByte / Double(processes)
     }
 
     /// The expected peak of one compiler process compiling `codeBytes` of snippets.
