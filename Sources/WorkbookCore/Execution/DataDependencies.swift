@@ -37,6 +37,14 @@ enum DataDependencies {
 
     static func named(in chapter: Chapter, root: URL) -> Named {
         var named = Named()
+        // A path under the root exists only if its first component does: most literals ("B(\(n)) = ", " %") are
+        // ruled out by one listing of the root instead of a file-system lookup each.
+        let topLevel = Set((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [])
+        func existsUnderRoot(_ path: String, isDirectory: inout ObjCBool) -> Bool {
+            let first = path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
+            if first != "." && !first.isEmpty && !topLevel.contains(first) { return false }
+            return FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isDirectory)
+        }
         for snippet in chapter.snippets {
             let source = snippet.source
             for match in literal.matches(in: source, range: NSRange(source.startIndex..., in: source)) {
@@ -51,16 +59,14 @@ enum DataDependencies {
                     continue
                 }
                 var isDirectory: ObjCBool = false
-                let exists = !fixedPart.isEmpty && fixedPart != "."
-                    && FileManager.default.fileExists(atPath: root.appendingPathComponent(fixedPart).path, isDirectory: &isDirectory)
+                let exists = !fixedPart.isEmpty && fixedPart != "." && existsUnderRoot(fixedPart, isDirectory: &isDirectory)
                 if exists && !isPart && !isDirectory.boolValue { named.files.insert(fixedPart); continue }
                 if exists && isDirectory.boolValue { named.folders.insert(fixedPart); continue }
                 guard isPart else { continue }
                 // "Configs/\(name).json" or "Configs/x" + suffix: the folder part.
                 if let slash = fixedPart.lastIndex(of: "/") {
                     let folder = String(fixedPart[..<slash])
-                    if FileManager.default.fileExists(atPath: root.appendingPathComponent(folder).path, isDirectory: &isDirectory),
-                       isDirectory.boolValue { named.folders.insert(folder); continue }
+                    if existsUnderRoot(folder, isDirectory: &isDirectory), isDirectory.boolValue { named.folders.insert(folder); continue }
                 }
                 if looksLikePathPart(text) { named.unresolved.append("\"\(text)\"") }
             }

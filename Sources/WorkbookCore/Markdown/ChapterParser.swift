@@ -164,10 +164,18 @@ public struct ChapterParser {
     static func summary(_ paragraph: [String]) -> String {
         let text = paragraph.map { TextLines.content($0).trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         guard text.hasSuffix(":") || text.hasSuffix("：") else { return text }
+        // Up to the last sentence's end before the colon: ". ", "? ", "! ", "。", "？", "！" (a scan from the end;
+        // Foundation's backward searches cost more than the rest of the chapter's parse).
         let body = text.dropLast()
-        let ends = [". ", "? ", "! ", "。", "？", "！"].compactMap { body.range(of: $0, options: .backwards)?.lowerBound }
-        guard let end = ends.max() else { return String(body) + "…" }
-        return String(body[...end]).trimmingCharacters(in: .whitespaces)
+        var index = body.endIndex
+        while index > body.startIndex {
+            index = body.index(before: index)
+            let next = body.index(after: index)
+            if "。？！".contains(body[index]) || (".?!".contains(body[index]) && next < body.endIndex && body[next] == " ") {
+                return String(body[...index]).trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return String(body) + "…"
     }
 
     /// The 1-based line of the first "\r" not followed by "\n", if any.

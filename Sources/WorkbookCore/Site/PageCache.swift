@@ -20,9 +20,15 @@ struct PageCache: Sendable {
         return folder.appendingPathComponent("\(name).\(ContentHash.of(base, source.tocLabel, source.markdown, source.glossary)).json")
     }
 
-    func load(edition: String, name: String, source: PageSource) -> RenderedPage? {
-        guard let data = try? Data(contentsOf: url(edition: edition, name: name, source: source)) else { return nil }
-        return try? JSONDecoder().decode(RenderedPage.self, from: data)
+    /// A kept page (`url`). It is read only when the page is published: a build whose site is already published
+    /// reads none. An unreadable file is removed, so that the next build renders the page again.
+    static func read(_ file: URL) -> RenderedPage? {
+        guard let data = try? Data(contentsOf: file) else { return nil }
+        guard let page = try? JSONDecoder().decode(RenderedPage.self, from: data) else {
+            try? FileManager.default.removeItem(at: file)
+            return nil
+        }
+        return page
     }
 
     func store(_ page: RenderedPage, edition: String, name: String, source: PageSource) {

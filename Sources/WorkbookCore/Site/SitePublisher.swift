@@ -46,7 +46,8 @@ public struct SitePublisher: Sendable {
     }
 
     /// Everything a publish writes is made of: the tool, the theme's files, the book's settings, each edition's
-    /// pages (titles, summaries, footers and rendered bodies) and where the site goes.
+    /// pages (titles, summaries, footers, and the rendered bodies by their cache keys, which hash what pandoc was
+    /// given: no kept page is read to decide) and where the site goes.
     func key(_ editions: [SiteEdition], rendered: SiteRenderer.RenderedSite) -> String {
         var hash = ContentHash()
         for part in [WorkbookVersion.current, outputDirectory.path, footer ?? "", repository ?? "", editURL ?? "", epub == nil ? "html" : "html+epub"] {
@@ -62,9 +63,7 @@ public struct SitePublisher: Sendable {
             for part in [edition.language, edition.path, edition.title, edition.chaptersFolder] { hash.update(part) }
             for page in edition.allPages {
                 for part in [page.name, page.title, page.summary, page.footer, page.isChapter ? "chapter" : "page"] { hash.update(part) }
-                let body = rendered.page(edition, page.name)
-                hash.update(body?.html ?? "")
-                for section in body?.sections ?? [] { for part in [section.anchor, section.heading, section.text] { hash.update(part) } }
+                hash.update(rendered.key(edition, page.name) ?? "")
             }
         }
         return hash.hex

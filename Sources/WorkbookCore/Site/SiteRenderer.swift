@@ -34,15 +34,23 @@ public struct SiteRenderer: Sendable {
         self.jobs = jobs
     }
 
-    /// The rendered pages, by edition path and page name.
+    /// The rendered pages, by edition path and page name: those pandoc rendered now, and the files of those kept
+    /// from earlier builds (read when the site is published).
     public struct RenderedSite: Sendable {
         var pages: [String: [String: RenderedPage]] = [:]
+        var kept: [String: [String: URL]] = [:]
+        /// Each page's cache key (its file's name): a hash of everything pandoc was given, so it changes with the page.
+        var keys: [String: [String: String]] = [:]
         public var rendered = 0
         public var reused = 0
         /// What `check` found on the pages rendered now (those are not cached; cached ones passed before).
         public var problems: [WorkbookError] = []
 
-        func page(_ edition: SiteEdition, _ name: String) -> RenderedPage? { pages[edition.path]?[name] }
+        func page(_ edition: SiteEdition, _ name: String) -> RenderedPage? {
+            pages[edition.path]?[name] ?? kept[edition.path]?[name].flatMap(PageCache.read)
+        }
+
+        func key(_ edition: SiteEdition, _ name: String) -> String? { keys[edition.path]?[name] }
     }
 
     /// `check` looks at each page pandoc renders (`RawSourceCheck`); a page with problems is not cached, so the
@@ -61,8 +69,10 @@ public struct SiteRenderer: Sendable {
                     if page.name == Glossary.pageName { source.markdown = glossary.anchoredMarkdown }
                     else if page.name != edition.landing.name { source.glossary = terms }
                 }
-                if let cached = cache.load(edition: edition.path, name: page.name, source: source) {
-                    site.pages[edition.path, default: [:]][page.name] = cached
+                let file = cache.url(edition: edition.path, name: page.name, source: source)
+                site.keys[edition.path, default: [:]][page.name] = file.lastPathComponent
+                if FileManager.default.fileExists(atPath: file.path) {
+                    site.kept[edition.path, default: [:]][page.name] = file
                     site.reused += 1
                 } else {
                     pending.append((edition, page, source))
