@@ -79,6 +79,18 @@ struct ServePartsTests {
         #expect(!LivePage.inject(into: page, state: ServeState(generation: "g")).contains("workbook-build-errors"))
     }
 
+    /// A stale translated section is a warning, not an output the page shows unrecorded: the overlay counts both
+    /// kinds apart (it used to call every warning "output not yet recorded").
+    @Test func warningsAreCountedByKind() {
+        #expect(LivePage.warningSummary(count: 2, unrecorded: 2) == "2 outputs not yet recorded")
+        #expect(LivePage.warningSummary(count: 1, unrecorded: 1) == "1 output not yet recorded")
+        #expect(LivePage.warningSummary(count: 3, unrecorded: 0) == "3 warnings")
+        #expect(LivePage.warningSummary(count: 3, unrecorded: 1) == "3 warnings, 1 of them an output not yet recorded")
+        let stale = ServeState(generation: "g", warnings: ["Chapters/zh-Hans/a.md:3: warning: [check] section is stale"], unrecorded: 0)
+        let overlay = LivePage.overlay(stale)
+        #expect(overlay.contains("<summary>1 warning</summary>") && !overlay.contains("not yet recorded"), "\(overlay)")
+    }
+
     @Test func resolverMapsPathsInsideTheSiteOnly() throws {
         let site = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-site-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: site.appendingPathComponent("assets"), withIntermediateDirectories: true)

@@ -65,12 +65,21 @@ enum LivePage {
                 + "<pre>" + escape(state.errors.joined(separator: "\n")) + "</pre>\n</div>\n"
         }
         if !state.warnings.isEmpty {
-            let count = state.warnings.count
-            html += "<details id=\"workbook-build-warnings\">\n<summary>\(count) output\(count == 1 ? "" : "s") not yet recorded "
-                + "(<code>workbook fix</code> records them)</summary>\n<pre>" + escape(state.warnings.joined(separator: "\n"))
-                + "</pre>\n</details>\n"
+            html += "<details id=\"workbook-build-warnings\">\n<summary>"
+                + warningSummary(count: state.warnings.count, unrecorded: state.unrecorded)
+                + (state.unrecorded > 0 ? " (<code>workbook fix</code> records them)" : "") + "</summary>\n<pre>"
+                + escape(state.warnings.joined(separator: "\n")) + "</pre>\n</details>\n"
         }
         return html
+    }
+
+    /// "2 outputs not yet recorded", "3 warnings", "3 warnings, 1 of them an output not yet recorded": a stale
+    /// translation is a warning too, and is not counted as an output.
+    static func warningSummary(count: Int, unrecorded: Int) -> String {
+        let outputs = "output\(unrecorded == 1 ? "" : "s") not yet recorded"
+        if unrecorded == count { return "\(count) \(outputs)" }
+        let warnings = "\(count) warning\(count == 1 ? "" : "s")"
+        return unrecorded == 0 ? warnings : "\(warnings), \(unrecorded) of them \(unrecorded == 1 ? "an " : "")\(outputs)"
     }
 
     /// A page for a path with no file: still live, so a page that a build is about to write appears by itself.

@@ -133,10 +133,14 @@ public final class ServeSession: @unchecked Sendable {
         guard !stopping else { lock.unlock(); return }
         var next = state.current
         next.errors = report.errors.map(\.description)
-        next.warnings = report.succeeded ? report.warnings.map(\.description) : next.warnings
+        if report.succeeded {
+            next.warnings = report.warnings.map(\.description)
+            next.unrecorded = report.unrecorded
+        }
         let siteChanged = site.map { $0 != lastSite } ?? false
         if let site { lastSite = site }
         let changed = siteChanged || next.errors != state.current.errors || next.warnings != state.current.warnings
+            || next.unrecorded != state.current.unrecorded
         if changed {
             generation += 1
             next.generation = "\(serverID)-\(generation)"
@@ -149,7 +153,7 @@ public final class ServeSession: @unchecked Sendable {
             for warning in report.warnings { options.log(warning.description) }
             options.log("built in \(time): \(report.compiled) chapter\(report.compiled == 1 ? "" : "s") compiled, "
                 + "\(report.pagesRendered) page\(report.pagesRendered == 1 ? "" : "s") rendered"
-                + (report.warnings.isEmpty ? "" : ", \(report.warnings.count) output\(report.warnings.count == 1 ? "" : "s") not yet recorded")
+                + (report.warnings.isEmpty ? "" : ", " + LivePage.warningSummary(count: report.warnings.count, unrecorded: report.unrecorded))
                 + (changed ? "" : " (nothing changed)"))
         } else {
             for error in report.errors { options.log(error.description) }

@@ -7,8 +7,10 @@ struct ServeState: Sendable, Equatable {
     var generation: String
     /// The last build's errors, as printed in the terminal (`Chapters/x.md:12:5: error: …`); empty when it passed.
     var errors: [String] = []
-    /// Outputs shown in the page but not yet recorded in their chapters (preview drift).
+    /// The last build's warnings: outputs shown in the page but not yet recorded in their chapters (preview
+    /// drift, `unrecorded` of them), and translations behind their source.
     var warnings: [String] = []
+    var unrecorded = 0
 }
 
 /// The current `ServeState`, read by request handlers and replaced by builds.

@@ -9,6 +9,32 @@ struct PageComposer {
     /// book.toml's `repository` and `edit-url` (with `{path}`): the footer links to them.
     var repository: String?
     var editURL: String?
+    /// Each edition's sidebar entries by page name, escaped once (a page's sidebar differs from the others' only
+    /// in the entry it marks current): the chapters numbered, then the other pages.
+    private let sidebarEntries: [String: (chapters: [(name: String, link: String)], others: [(name: String, link: String)])]
+
+    init(template: PageTemplate, editions: [SiteEdition], repository: String? = nil, editURL: String? = nil) {
+        self.template = template
+        self.editions = editions
+        self.repository = repository
+        self.editURL = editURL
+        func link(_ page: SitePage, number: String) -> (name: String, link: String) {
+            (page.name, "<a href=\"\(escape(pageURL(page.name)))\"><span class=\"number\">\(number)</span> \(escape(page.title))</a></li>")
+        }
+        sidebarEntries = Dictionary(editions.map { edition in
+            (edition.path, (edition.pages.filter(\.isChapter).enumerated().map { link($1, number: "\($0 + 1)") },
+                            edition.pages.filter { !$0.isChapter }.map { link($0, number: "") }))
+        }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func sidebar(edition: SiteEdition, current: String) -> String {
+        guard let entries = sidebarEntries[edition.path] else { return "" }
+        func items(_ list: [(name: String, link: String)]) -> String {
+            list.map { ($0.name == current ? "<li class=\"current\" aria-current=\"page\">" : "<li>") + $0.link }.joined(separator: "\n")
+        }
+        return "<ol>\n" + items(entries.chapters) + "\n</ol>"
+            + (entries.others.isEmpty ? "" : "\n<ul class=\"appendix\">\n" + items(entries.others) + "\n</ul>")
+    }
     /// The page's scripts carry a nonce and its Content-Security-Policy allows only scripts that do: a
     /// `<script src="file:///…">` that reached a page through a snippet's output or a chapter's prose does not run.
     /// The nonce is a hash of everything else on the page, so it changes only when the page does (a rebuild leaves
@@ -29,13 +55,7 @@ struct PageComposer {
         let pages = edition.pages
         let strings = edition.strings
         let chapters = pages.filter(\.isChapter)
-        func item(_ page: SitePage, number: String) -> String {
-            let state = page.name == current ? " class=\"current\" aria-current=\"page\"" : ""
-            return "<li\(state)><a href=\"\(escape(pageURL(page.name)))\"><span class=\"number\">\(number)</span> \(escape(page.title))</a></li>"
-        }
-        let others = pages.filter { !$0.isChapter }
-        let sidebar = "<ol>\n" + chapters.enumerated().map { item($1, number: "\($0 + 1)") }.joined(separator: "\n") + "\n</ol>"
-            + (others.isEmpty ? "" : "\n<ul class=\"appendix\">\n" + others.map { item($0, number: "") }.joined(separator: "\n") + "\n</ul>")
+        let sidebar = sidebar(edition: edition, current: current)
         let chapterPosition = chapters.firstIndex { $0.name == current }
         let progress = chapterPosition.map { strings.chapterOf($0 + 1, chapters.count) } ?? strings.chapterCount(chapters.count)
         let navigation = [

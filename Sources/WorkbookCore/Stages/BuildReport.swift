@@ -13,6 +13,9 @@ public struct BuildReport: Sendable {
     /// Printed, never failing: stale or unmarked translated sections, and in preview mode outputs that differ from
     /// the recorded ones (shown in the page, not yet recorded).
     public var warnings: [WorkbookError] = []
+    /// In preview, how many of the warnings are outputs, values or references the pages show fresh and their
+    /// chapters do not record yet (`workbook fix` records them); the rest are about translations.
+    public var unrecorded = 0
     public var sitePath: String?
     /// Seconds per stage, in pipeline order (wall-clock), with compile and run summed over chapters after `run`.
     public var stageSeconds: [(String, Double)] = []

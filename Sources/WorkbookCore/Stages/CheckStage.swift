@@ -43,7 +43,10 @@ struct CheckStage: BuildStage {
                 build.report.warnings += TranslationCheck.status(source: source, translation: translated).warnings
             }
         }
-        if preview { return "\(drifted) outputs not yet recorded" }
+        if preview {
+            build.report.unrecorded = drifted
+            return "\(drifted) outputs not yet recorded"
+        }
         return drifted == 0 ? "every output as recorded" : "\(drifted) outputs differ from the chapters"
     }
 }
