@@ -6,7 +6,7 @@ scratch folder); prints medians and ratios as `bench: peer.<chapters>.* VALUE [U
 
 workbook is installed first, as `make install` does (scripts/install.sh into a scratch PREFIX: binaries, theme,
 helpers and the prebuilt helpers runtime). Scenarios, for each tool, repeated (PEER_REPS, default 5; PEER_REPS_LONG,
-default 3, at 48 chapters) with the tools' order alternating from one repetition to the next:
+default 5 too, at 48 chapters: the targets are medians of 5) with the tools' order alternating from one repetition to the next:
 - no cache at all, as a fresh clone or a CI run without a cache meets it. Jupyter Book: `_build` removed (it holds
   the jupyter cache, `execute_notebooks: cache`). workbook (installed): `.workbook-cache` and the site removed, and
   the per-user runtime cache too (a scratch folder named by WORKBOOK_RUNTIME_CACHE); the installed runtime stays,
@@ -302,7 +302,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--venv", default=os.path.join(ROOT, ".build", "peer-venv"))
     parser.add_argument("--reps", type=int, default=int(os.environ.get("PEER_REPS", "5")))
-    parser.add_argument("--reps-long", type=int, default=int(os.environ.get("PEER_REPS_LONG", "3")),
+    parser.add_argument("--reps-long", type=int, default=int(os.environ.get("PEER_REPS_LONG", "5")),
                         help="repetitions for the 48-chapter course (Jupyter Book takes about a minute per build)")
     parser.add_argument("--sizes", default=os.environ.get("PEER_SIZES", "12,48"))
     args = parser.parse_args()
