@@ -165,10 +165,9 @@ public struct RuntimeBuilder: Sendable {
         let sources = directory.appendingPathComponent("Sources/\(module)")
         try fileManager.createDirectory(at: sources, withIntermediateDirectories: true)
         try writeIfChanged(manifest, to: directory.appendingPathComponent("Package.swift"))
-        var files: [(name: String, text: String)] = [("Libraries.swift", "// The book's library products, linked into one library for chapter programs.\n")]
-        if helpers == nil {
-            files = try resources.helperSources().map { ($0.lastPathComponent, try String(contentsOf: $0, encoding: .utf8)) }
-        }
+        let files: [(name: String, text: String)] = helpers != nil
+            ? [("Libraries.swift", "// The book's library products, linked into one library for chapter programs.\n")]
+            : try resources.helperSources().map { ($0.lastPathComponent, try String(contentsOf: $0, encoding: .utf8)) }
         for file in files {
             try writeIfChanged(file.text, to: sources.appendingPathComponent(file.name))
         }

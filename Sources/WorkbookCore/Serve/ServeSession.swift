@@ -139,8 +139,8 @@ public final class ServeSession: @unchecked Sendable {
         }
         let siteChanged = site.map { $0 != lastSite } ?? false
         if let site { lastSite = site }
+        // `unrecorded` counts some of the warnings: it changes only with them.
         let changed = siteChanged || next.errors != state.current.errors || next.warnings != state.current.warnings
-            || next.unrecorded != state.current.unrecorded
         if changed {
             generation += 1
             next.generation = "\(serverID)-\(generation)"

@@ -34,23 +34,22 @@ public struct SiteRenderer: Sendable {
         self.jobs = jobs
     }
 
-    /// The rendered pages, by edition path and page name: those pandoc rendered now, and the files of those kept
-    /// from earlier builds (read when the site is published).
+    /// The rendered pages, by edition path and page name: those pandoc rendered now, and for every page its cache
+    /// file, from which a page kept from an earlier build is read when the site is published.
     public struct RenderedSite: Sendable {
         var pages: [String: [String: RenderedPage]] = [:]
-        var kept: [String: [String: URL]] = [:]
-        /// Each page's cache key (its file's name): a hash of everything pandoc was given, so it changes with the page.
-        var keys: [String: [String: String]] = [:]
+        var files: [String: [String: URL]] = [:]
         public var rendered = 0
         public var reused = 0
         /// What `check` found on the pages rendered now (those are not cached; cached ones passed before).
         public var problems: [WorkbookError] = []
 
         func page(_ edition: SiteEdition, _ name: String) -> RenderedPage? {
-            pages[edition.path]?[name] ?? kept[edition.path]?[name].flatMap(PageCache.read)
+            pages[edition.path]?[name] ?? files[edition.path]?[name].flatMap(PageCache.read)
         }
 
-        func key(_ edition: SiteEdition, _ name: String) -> String? { keys[edition.path]?[name] }
+        /// The page's cache key (its file's name): a hash of everything pandoc was given, so it changes with the page.
+        func key(_ edition: SiteEdition, _ name: String) -> String? { files[edition.path]?[name]?.lastPathComponent }
     }
 
     /// `check` looks at each page pandoc renders (`RawSourceCheck`); a page with problems is not cached, so the
@@ -70,9 +69,8 @@ public struct SiteRenderer: Sendable {
                     else if page.name != edition.landing.name { source.glossary = terms }
                 }
                 let file = cache.url(edition: edition.path, name: page.name, source: source)
-                site.keys[edition.path, default: [:]][page.name] = file.lastPathComponent
+                site.files[edition.path, default: [:]][page.name] = file
                 if FileManager.default.fileExists(atPath: file.path) {
-                    site.kept[edition.path, default: [:]][page.name] = file
                     site.reused += 1
                 } else {
                     pending.append((edition, page, source))
